@@ -1,0 +1,78 @@
+// swift-tools-version: 6.0
+// aed: an anomaly-detection daemon. See README.md and docs/DESIGN.md.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "aed",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "aed", targets: ["aed"]),
+        .executable(name: "aectl", targets: ["aectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries, linked from the system (installed by scripts/bootstrap).
+        .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+
+        // The tensor engine: tensors, reverse-mode autodiff, BLAS matmul, layers, optimizers.
+        .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: strict),
+        // Anomaly detectors on the tensor engine, thresholds and metrics.
+        .target(name: "Detectors", dependencies: ["Tensor"], swiftSettings: strict),
+        // A Swift wrapper over libzmq's C API.
+        .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
+        // The wire format (publisher to aed) and the control messages (aectl to aed).
+        .target(name: "Wire", dependencies: ["ZeroMQ"], swiftSettings: strict),
+        // The SQLite store: models, thresholds, training runs, alerts.
+        .target(
+            name: "Store",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // The daemon: configuration, stream pipeline, retraining, control server, systemd.
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Tensor", "Detectors", "ZeroMQ", "Wire", "Store",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict),
+        // aectl's commands as a library (so tests can call them); never imports Daemon.
+        .target(
+            name: "AECTLKit",
+            dependencies: [
+                "Wire", "ZeroMQ", "Detectors",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+
+        .executableTarget(
+            name: "aed",
+            dependencies: [
+                "Daemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(name: "aectl", dependencies: ["AECTLKit"], swiftSettings: strict),
+
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
+        .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
+        .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "ZeroMQ"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: ["Daemon", "AECTLKit", "Wire", "ZeroMQ", "Store", "Detectors"],
+            swiftSettings: strict),
+        .testTarget(name: "AECTLTests", dependencies: ["AECTLKit", "Wire"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,1 @@
+// The AECTLKit module. Its files are added by the issue that builds it.

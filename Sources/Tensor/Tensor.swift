@@ -1,0 +1,42 @@
+/// A dense, row-major array of `Float` with a shape; a value type.
+///
+/// A `Tensor` holds data only. The autodiff graph is recorded by the differentiable
+/// operations built on top of it; scoring runs on plain tensors without recording a graph.
+///
+/// Shapes name their axes in doc comments, e.g. `[batch, features]`; the last axis is
+/// contiguous in memory.
+public struct Tensor: Sendable, Equatable {
+    /// The extent of each axis, outermost first, e.g. `[batch, features]`.
+    public private(set) var shape: [Int]
+    /// The elements in row-major order; `scalars.count == shape.reduce(1, *)`.
+    public var scalars: [Float]
+
+    /// Creates a tensor from row-major elements.
+    /// - Precondition: every extent is non-negative and `scalars.count` equals their product.
+    public init(shape: [Int], scalars: [Float]) {
+        precondition(shape.allSatisfy { $0 >= 0 }, "Tensor: negative extent in shape \(shape)")
+        let count = shape.reduce(1, *)
+        precondition(
+            scalars.count == count,
+            "Tensor: \(scalars.count) scalars do not fill shape \(shape) (\(count) needed)")
+        self.shape = shape
+        self.scalars = scalars
+    }
+
+    /// Creates a tensor of the given shape filled with `value`.
+    public init(repeating value: Float, shape: [Int]) {
+        self.init(shape: shape, scalars: Array(repeating: value, count: shape.reduce(1, *)))
+    }
+
+    /// A tensor of zeros with the given shape.
+    public static func zeros(_ shape: [Int]) -> Tensor { Tensor(repeating: 0, shape: shape) }
+
+    /// A tensor of ones with the given shape.
+    public static func ones(_ shape: [Int]) -> Tensor { Tensor(repeating: 1, shape: shape) }
+
+    /// The number of elements.
+    public var count: Int { scalars.count }
+
+    /// The number of axes.
+    public var rank: Int { shape.count }
+}

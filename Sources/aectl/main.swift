@@ -1,0 +1,1 @@
+print("aectl: not built yet")

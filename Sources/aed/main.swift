@@ -1,0 +1,2 @@
+import Foundation
+print("aed: not built yet")

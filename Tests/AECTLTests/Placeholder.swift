@@ -1,0 +1,1 @@
+// Tests of AECTL; added by the issue that builds it.

@@ -1,0 +1,1 @@
+// Tests of Daemon; added by the issue that builds it.

@@ -1,0 +1,1 @@
+// Tests of Detectors; added by the issue that builds it.

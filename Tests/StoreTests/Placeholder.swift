@@ -1,0 +1,1 @@
+// Tests of Store; added by the issue that builds it.

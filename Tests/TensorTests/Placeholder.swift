@@ -1,0 +1,1 @@
+// Tests of Tensor; added by the issue that builds it.

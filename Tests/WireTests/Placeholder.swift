@@ -1,0 +1,1 @@
+// Tests of Wire; added by the issue that builds it.

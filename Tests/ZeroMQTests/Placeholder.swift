@@ -1,0 +1,1 @@
+// Tests of ZeroMQ; added by the issue that builds it.
