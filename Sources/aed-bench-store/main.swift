@@ -70,6 +70,7 @@ do {
     let clock = ContinuousClock()
     let features = (0..<5).map { FeatureContribution(feature: $0 * 7, share: 0.2 - Double($0) * 0.01) }
 
+    var queryTimes: [(Duration, Duration)] = []
     say("## Alerts committed per second (synchronous = FULL, WAL)")
     say("| batch size | alerts | seconds | alerts/s |")
     say("|---:|---:|---:|---:|")
@@ -90,11 +91,20 @@ do {
         let elapsed = try clock.measure {
             for batch in batches { try store.recordAlerts(batch) }
         }
-        let count = try store.alertCounts().first?.count ?? 0
+        var count = 0
+        let counting = try clock.measure { count = try store.alertCounts().first?.count ?? 0 }
         guard count == total else { fail("stored \(count) alerts, expected \(total)") }
+        let newest = try clock.measure { _ = try store.alerts(stream: "bench", since: 1.7e9, limit: 100) }
+        queryTimes.append((counting, newest))
         try store.close()
         let time = seconds(elapsed)
         say(String(format: "| %d | %d | %.3f | %.0f |", batchSize, total, time, Double(total) / time))
+    }
+    say("")
+    say("## Queries over 200 000 alerts (last run)")
+    if let (counting, newest) = queryTimes.last {
+        say(String(format: "alertCounts(): %.1f ms; alerts(stream:since:limit: 100): %.2f ms",
+                   seconds(counting) * 1e3, seconds(newest) * 1e3))
     }
 
     say("")

@@ -36,7 +36,7 @@ struct AlertTests {
         try store.close()
     }
 
-    @Test("the stream query uses the (stream, receive time) index")
+    @Test("alert queries use the time indexes and need no sort")
     func queryPlanUsesIndex() throws {
         let directory = try TemporaryDirectory()
         let store = try Store.open(path: directory.path("aed.db"))
@@ -49,6 +49,15 @@ struct AlertTests {
                 """, arguments: ["s1", 0, 10]).map { row -> String in try row.decode(atIndex: 3) }
         }
         #expect(details.contains { $0.contains("alerts_by_stream_time") })
+        #expect(!details.contains { $0.contains("TEMP B-TREE") }, "\(details)")
+        let allStreams = try store.database.read { db in
+            try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT a.id FROM alerts a WHERE a.receive_time >= ?
+                ORDER BY a.receive_time DESC, a.id DESC LIMIT ?
+                """, arguments: [0, 10]).map { row -> String in try row.decode(atIndex: 3) }
+        }
+        #expect(allStreams.contains { $0.contains("alerts_by_time") }, "\(allStreams)")
+        #expect(!allStreams.contains { $0.contains("TEMP B-TREE") }, "\(allStreams)")
         try store.close()
     }
 
