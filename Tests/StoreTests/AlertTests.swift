@@ -33,6 +33,11 @@ struct AlertTests {
             AlertCount(stream: "s1", detector: "ae", count: 10, lastReceiveTime: 9),
             AlertCount(stream: "s2", detector: "vae", count: 5, lastReceiveTime: 4.5),
         ])
+        #expect(try store.alertCounts(since: 4) == [
+            AlertCount(stream: "s1", detector: "ae", count: 6, lastReceiveTime: 9),
+            AlertCount(stream: "s2", detector: "vae", count: 1, lastReceiveTime: 4.5),
+        ])
+        #expect(try store.alertCounts(since: 100).isEmpty)
         try store.close()
     }
 
