@@ -63,6 +63,9 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(name: "aectl", dependencies: ["AECTLKit"], swiftSettings: strict),
+        // Wire decode and transport throughput beside the Python peer (a benchmark, not a test).
+        .executableTarget(
+            name: "aed-bench-wire", dependencies: ["Wire", "ZeroMQ", "AECTLKit"], swiftSettings: strict),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
