@@ -28,6 +28,9 @@ public enum BLAS {
         beta: Float = 0,
         c: UnsafeMutablePointer<Float>
     ) {
+        precondition(
+            m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max),
+            "gemm: extents \(m)x\(k)x\(n) exceed the 32-bit BLAS interface")
         if m == 0 || n == 0 { return }
         if k == 0 {
             // BLAS leaves c scaled by beta when k == 0; do it explicitly for clarity.
