@@ -49,7 +49,19 @@ func runBenchmark() throws {
         + "\(format(100 * achieved / square))% of 512^3 sgemm, "
         + "\(format(100 * achieved / (layerGflops.reduce(0, +) / Double(layerGflops.count))))% of AE-shape sgemm")
 
+    // Scoring (no graph) with the trained model's architecture, for reference.
+    var scoringRng = Xoshiro256StarStar(seed: options.seed)
+    let scorer = TrainingRun.autoencoder(dimensions: d, using: &scoringRng)
+    var scoring: [String: Int] = [:]
+    for batchSize in [1, 64, 1024] {
+        let rate = ScoringProbe.vectorsPerSecond(model: scorer, data: data, batchSize: batchSize, vectors: 200_000)
+        scoring["batch_\(batchSize)"] = Int(rate)
+    }
+    print("score : reconstruction error, vectors/s at batch 1 / 64 / 1024: "
+        + [1, 64, 1024].map { String(scoring["batch_\($0)"] ?? 0) }.joined(separator: " / "))
+
     var result: [String: Any] = [
+        "scoring_vectors_per_s": scoring,
         "script": "aed-bench-train", "n": data.shape[0], "dim": d, "epochs": options.epochs,
         "batch": options.batchSize, "threads": 1,
         "samples_per_s_median": Int(ours), "runs": runs.map { ["samples_per_s": Int($0.samplesPerSecond), "wall_s": $0.seconds, "final_loss": Double($0.finalLoss)] },
