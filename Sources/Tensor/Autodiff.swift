@@ -17,6 +17,7 @@
 //         try optimizer.step(model.parameters)     // throws on non-finite gradients
 //     }
 //     let reconstruction = model(batch)            // plain Tensor: no graph, for scoring
+//     let scorer = model.frozen()                  // Sendable copy for the scoring thread
 //     let blob = Checkpoint.encode(model.parameters)   // [UInt8], into SQLite
 //     try model.load(Checkpoint.decode(blob))
 //

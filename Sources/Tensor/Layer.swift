@@ -21,6 +21,8 @@ public protocol Layer: AnyObject {
     func callAsFunction(_ input: Tensor) -> Tensor
     /// The parameters, named relative to this layer (`weight`, `0.bias`, ...).
     var parameters: [NamedParameter] { get }
+    /// An immutable, `Sendable` copy of the layer with its current weights, for scoring.
+    func frozen() -> FrozenLayer
 }
 
 extension Array where Element == NamedParameter {

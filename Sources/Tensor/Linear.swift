@@ -60,6 +60,9 @@ public final class Linear: Layer {
         Tensor.affine(input, weight: weight.value, bias: bias.value)
     }
 
+    /// The current weights as an immutable affine map.
+    public func frozen() -> FrozenLayer { .affine(weight: weight.value, bias: bias.value) }
+
     /// `weight` and `bias`.
     public var parameters: [NamedParameter] {
         [NamedParameter(name: "weight", variable: weight), NamedParameter(name: "bias", variable: bias)]

@@ -19,6 +19,9 @@ public final class Sequential: Layer {
         layers.reduce(input) { x, layer in layer(x) }
     }
 
+    /// Every layer frozen, in order.
+    public func frozen() -> FrozenLayer { .sequence(layers.map { $0.frozen() }) }
+
     /// Every layer's parameters, prefixed by its index.
     public var parameters: [NamedParameter] {
         layers.enumerated().flatMap { index, layer in layer.parameters.prefixed(String(index)) }

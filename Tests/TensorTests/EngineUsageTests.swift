@@ -43,6 +43,26 @@ import Testing
         #expect(restored(data) == reconstruction)
     }
 
+    @Test func frozenCopyScoresIdenticallyAndIgnoresLaterTraining() throws {
+        var rng = Xoshiro256StarStar(seed: 8)
+        let model = Sequential([
+            Linear(5, 8, initialization: .he, using: &rng), Activation(.leakyReLU(negativeSlope: 0.1)),
+            Sequential([Linear(8, 3, using: &rng), Activation(.tanh)]), Linear(3, 5, using: &rng),
+        ])
+        let x = Tensor.randomNormal([4, 5], using: &rng)
+        let frozen = model.frozen()
+        #expect(frozen(x) == model(x))
+        #expect(model.parameters.map(\.name).contains("2.0.weight"))
+        let loss = meanSquaredError(model(Variable(x)), x)
+        loss.backward()
+        var sgd = SGD(learningRate: 0.1)
+        try sgd.step(model.parameters)
+        #expect(frozen(x) != model(x))
+        #expect(model.frozen()(x) == model(x))
+        let handOver: @Sendable () -> Tensor = { frozen(x) }
+        #expect(handOver().shape == [4, 5])
+    }
+
     @Test func gradientCheckDetectsAWrongBackward() {
         // An op whose backward is off by a factor of 2 must fail the check used everywhere.
         let x = GradientCheck.awayFromZero([2, 3], seed: 1)

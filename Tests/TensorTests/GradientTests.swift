@@ -126,4 +126,27 @@ import Testing
         }
         #expect(error < Self.tolerance)
     }
+
+    @Test func wholeVAELoss() {
+        // Encoder head [batch, 2 * latent] split into mean and log-variance, reparameterized
+        // with fixed noise, Gaussian decoder with unit variance, plus the KL term.
+        var rng = Xoshiro256StarStar(seed: 123)
+        let x = matrix
+        let noise = Tensor.randomNormal([3, 2], using: &rng)
+        let encoder = Linear(4, 4, initialization: .glorot, using: &rng)
+        let decoder = Linear(2, 4, initialization: .glorot, using: &rng)
+        let error = GradientCheck.maximumError(
+            inputs: [encoder.weight.value, encoder.bias.value + 0.1, decoder.weight.value, decoder.bias.value]
+        ) { p in
+            let head = Variable.affine(Variable(x), weight: p[0], bias: p[1])
+            let mean = head.slice(features: 0..<2)
+            let logVariance = head.slice(features: 2..<4)
+            let z = mean + (logVariance * 0.5).exp() * noise
+            let reconstruction = Variable.affine(z, weight: p[2], bias: p[3])
+            let zero = Variable(Tensor.zeros([]))
+            return gaussianNegativeLogLikelihood(x, mean: reconstruction, logVariance: zero)
+                + klDivergence(mean: mean, logVariance: logVariance)
+        }
+        #expect(error < Self.tolerance)
+    }
 }
