@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// An immutable copy of a layer for scoring: plain tensors, no graph, `Sendable`.
 ///
 /// The training thread owns the `Variable`-based model; `layer.frozen()` copies its current
@@ -19,12 +25,32 @@ public indirect enum FrozenLayer: Sendable, Equatable {
         case .activation(let function):
             return function.apply(input)
         case .sequence(let layers):
-            return layers.reduce(input) { x, layer in layer(x) }
+            var x = input
+            for layer in layers {
+                if case .activation(let function) = layer, x.scalars.count > 0 {
+                    function.applyInPlace(&x)  // x is this loop's own buffer: no allocation
+                } else {
+                    x = layer(x)
+                }
+            }
+            return x
         }
     }
 }
 
 extension Activation.Function {
+    /// Applies the function element-wise in place.
+    public func applyInPlace(_ tensor: inout Tensor) {
+        switch self {
+        case .relu: tensor.updateEach { $0 > 0 ? $0 : 0 }
+        case .leakyReLU(let slope): tensor.updateEach { $0 > 0 ? $0 : slope * $0 }
+        case .sigmoid: tensor.updateEach(Tensor.sigmoid)
+        case .tanh: tensor.updateEach { tanhf($0) }
+        case .softplus: tensor.updateEach(Tensor.softplus)
+        case .identity: break
+        }
+    }
+
     /// Applies the function element-wise to a plain tensor.
     public func apply(_ input: Tensor) -> Tensor {
         switch self {

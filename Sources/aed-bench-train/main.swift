@@ -51,7 +51,7 @@ func runBenchmark() throws {
 
     // Scoring (no graph) with the trained model's architecture, for reference.
     var scoringRng = Xoshiro256StarStar(seed: options.seed)
-    let scorer = TrainingRun.autoencoder(dimensions: d, using: &scoringRng)
+    let scorer = TrainingRun.autoencoder(dimensions: d, using: &scoringRng).frozen()
     var scoring: [String: Int] = [:]
     for batchSize in [1, 64, 1024] {
         let rate = ScoringProbe.vectorsPerSecond(model: scorer, data: data, batchSize: batchSize, vectors: 200_000)
