@@ -17,6 +17,7 @@ public enum Checkpoint {
     public static let maximumRank = 8
 
     /// Encodes named tensors in the given order.
+    /// - Precondition: names of at most `maximumNameLength` bytes, ranks of at most `maximumRank`.
     public static func encode(_ tensors: [(name: String, tensor: Tensor)]) -> [UInt8] {
         var bytes = magic
         bytes.reserveCapacity(16 + tensors.reduce(0) { $0 + 64 + $1.name.utf8.count + 4 * $1.tensor.count })
@@ -24,6 +25,9 @@ public enum Checkpoint {
         append(UInt32(tensors.count), to: &bytes)
         for (name, tensor) in tensors {
             let utf8 = Array(name.utf8)
+            precondition(
+                utf8.count <= maximumNameLength && tensor.rank <= maximumRank,
+                "Checkpoint.encode: \(name) (rank \(tensor.rank)) exceeds the format's limits")
             append(UInt32(utf8.count), to: &bytes)
             bytes.append(contentsOf: utf8)
             append(UInt32(tensor.rank), to: &bytes)
@@ -130,6 +134,7 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     /// A tensor's shape differs from the parameter's.
     case shapeMismatch(name: String, expected: [Int], found: [Int])
 
+    /// A one-line explanation for logs and operators.
     public var description: String {
         switch self {
         case .truncated(let needed, let available):

@@ -23,6 +23,7 @@ public enum OptimizerError: Error, Equatable, CustomStringConvertible {
     /// Some gradients hold NaN or infinity; nothing was applied.
     case nonFiniteGradients(parameters: [String])
 
+    /// A one-line explanation for logs and training-run records.
     public var description: String {
         switch self {
         case .nonFiniteGradients(let names):
