@@ -90,9 +90,12 @@ public final class Variable {
         value = newValue
     }
 
-    /// Mutates the value in place (used by optimizers); keep the shape.
+    /// Mutates the elements of the value in place (used by optimizers).
+    /// - Precondition: `body` keeps the element count.
     public func updateValue(_ body: (inout [Float]) -> Void) {
+        let count = value.count
         body(&value.scalars)
+        precondition(value.count == count, "updateValue: element count changed from \(count) to \(value.count)")
     }
 
     /// Back-propagates from this scalar: `gradient = 1` here, then every node's backward step

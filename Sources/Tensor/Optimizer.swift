@@ -48,6 +48,9 @@ struct PreparedGradients {
         for parameter in parameters {
             guard let gradient = parameter.variable.gradient else { continue }
             parameter.variable.gradient = nil
+            precondition(
+                gradient.shape == parameter.variable.shape,
+                "\(parameter.name): gradient \(gradient.shape) != value \(parameter.variable.shape)")
             var sum: Double = 0
             gradient.scalars.withUnsafeBufferPointer { g in
                 for x in g { sum += Double(x) * Double(x) }
