@@ -9,7 +9,16 @@ public struct Tensor: Sendable, Equatable {
     /// The extent of each axis, outermost first, e.g. `[batch, features]`.
     public private(set) var shape: [Int]
     /// The elements in row-major order; `scalars.count == shape.reduce(1, *)`.
-    public var scalars: [Float]
+    ///
+    /// Elements may be changed in place; a change of count traps (use `reshaped(_:)` or a new
+    /// tensor), since every kernel indexes by the shape.
+    public var scalars: [Float] {
+        didSet {  // no `oldValue`: in-place mutation stays in place (SE-0268)
+            precondition(
+                scalars.count == shape.reduce(1, *),
+                "Tensor: \(scalars.count) scalars do not fill shape \(shape)")
+        }
+    }
 
     /// Creates a tensor from row-major elements.
     /// - Precondition: every extent is non-negative and `scalars.count` equals their product.
