@@ -111,6 +111,10 @@ import Testing
         check([matrix, row]) { gaussianNegativeLogLikelihood(target, mean: $0[0], logVariance: $0[1] * 0.5) }
         check([latentMean, latentLogVariance]) { klDivergence(mean: $0[0], logVariance: $0[1]) }
         check([activations], step: 1e-3) { bernoulliKLDivergence(sparsityTarget: 0.05, activations: $0[0]) }
+        check([latentMean, latentLogVariance]) { p in
+            var generator = Xoshiro256StarStar(seed: 9)  // the same ε on every evaluation
+            return reparameterize(mean: p[0], logVariance: p[1], using: &generator)
+        }
     }
 
     @Test func wholeAutoencoderLoss() {
