@@ -21,6 +21,18 @@
 //     let blob = Checkpoint.encode(model.parameters)   // [UInt8], into SQLite
 //     try model.load(Checkpoint.decode(blob))
 //
+// A VAE step (encoder head `[batch, 2 * latent]`, Gaussian decoder with unit variance):
+//
+//     let head = encoder(Variable(batch))
+//     let mean = head.slice(features: 0..<latent)
+//     let logVariance = head.slice(features: latent..<(2 * latent))
+//     let z = reparameterize(mean: mean, logVariance: logVariance, using: &rng)
+//     let negativeELBO = gaussianNegativeLogLikelihood(batch, mean: decoder(z),
+//             logVariance: Variable(.zeros([])))
+//         + klDivergence(mean: mean, logVariance: logVariance)
+//     negativeELBO.backward()
+//     try optimizer.step(encoder.parameters.prefixed("encoder") + decoder.parameters.prefixed("decoder"))
+//
 // Each differentiable op (Variable+*.swift) computes its value with the Tensor kernels and
 // hands `Variable.init(_:parents:backward:)` a closure that maps the upstream gradient to
 // each parent's contribution, beside the forward math (micrograd style). `backward()` sorts

@@ -49,3 +49,11 @@ public struct Tensor: Sendable, Equatable {
     /// The number of axes.
     public var rank: Int { shape.count }
 }
+
+extension Tensor: CustomStringConvertible {
+    /// The shape and up to the first 8 elements, e.g. `Tensor[2, 3](1.0, 2.0, ...)`.
+    public var description: String {
+        let shown = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
+        return "Tensor\(shape)(\(shown)\(count > 8 ? ", ..." : ""))"
+    }
+}

@@ -122,3 +122,30 @@ extension Double {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+@Suite struct DocumentedVAEStepTests {
+    @Test func vaeStepFromTheDocCommentLowersTheNegativeELBO() throws {
+        var rng = Xoshiro256StarStar(seed: 12)
+        let latent = 2
+        let encoder = Sequential([Linear(6, 16, initialization: .he, using: &rng), Activation(.relu), Linear(16, 2 * latent, using: &rng)])
+        let decoder = Sequential([Linear(latent, 16, initialization: .he, using: &rng), Activation(.relu), Linear(16, 6, using: &rng)])
+        let batch = Tensor.matmul(Tensor.randomNormal([128, 2], using: &rng), Tensor.randomNormal([2, 6], using: &rng))
+        var optimizer = Adam(learningRate: 1e-2)
+        var losses: [Float] = []
+        for _ in 0..<150 {
+            let head = encoder(Variable(batch))
+            let mean = head.slice(features: 0..<latent)
+            let logVariance = head.slice(features: latent..<(2 * latent))
+            let z = reparameterize(mean: mean, logVariance: logVariance, using: &rng)
+            let negativeELBO = gaussianNegativeLogLikelihood(batch, mean: decoder(z), logVariance: Variable(.zeros([])))
+                + klDivergence(mean: mean, logVariance: logVariance)
+            losses.append(negativeELBO.value.scalar)
+            negativeELBO.backward()
+            try optimizer.step(encoder.parameters.prefixed("encoder") + decoder.parameters.prefixed("decoder"))
+        }
+        let early = losses.prefix(10).reduce(0, +) / 10
+        let late = losses.suffix(10).reduce(0, +) / 10
+        #expect(late < 0.7 * early, "negative ELBO \(early) -> \(late)")
+        #expect("\(Tensor(rows: [[1, 2]]))" == "Tensor[1, 2](1.0, 2.0)")
+    }
+}
