@@ -92,12 +92,7 @@ public enum Checkpoint {
                 shape.append(Int(extent))
             }
             if rank > 0, shape.contains(0) { elements = 0 }
-            var scalars = [Float]()
-            scalars.reserveCapacity(elements)
-            guard reader.remaining >= elements * 4 else {
-                throw CheckpointError.truncated(needed: elements * 4, available: reader.remaining)
-            }
-            for _ in 0..<elements { scalars.append(Float(bitPattern: try reader.readUInt32())) }
+            let scalars = try reader.readFloats(elements)
             result.append((name, Tensor(shape: shape, scalars: scalars)))
         }
         guard reader.remaining == 0 else { throw CheckpointError.trailingBytes(reader.remaining) }
@@ -169,6 +164,21 @@ struct ByteReader {
         }
         defer { position += count }
         return bytes[position..<(position + count)]
+    }
+
+    /// Reads `count` little-endian `Float`s in one pass.
+    mutating func readFloats(_ count: Int) throws -> [Float] {
+        let (byteCount, overflow) = count.multipliedReportingOverflow(by: 4)
+        guard !overflow else { throw CheckpointError.invalidLength("\(count) floats") }
+        let slice = try readBytes(byteCount)
+        return slice.withUnsafeBytes { raw in
+            [Float](unsafeUninitializedCapacity: count) { out, initialized in
+                for i in 0..<count {
+                    out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                }
+                initialized = count
+            }
+        }
     }
 
     mutating func readUInt32() throws -> UInt32 {
