@@ -82,7 +82,13 @@ func runBenchmark() throws {
             let torch = results.first(where: { ($0["impl"] as? String) == "torch" }),
             let theirs = (torch["samples_per_s_median"] as? NSNumber)?.doubleValue
         else {
-            throw BenchmarkError.peer("peer_train.py failed (exit \(peer.status)); is torch installed? (pip install -r \(options.benchDirectory)/requirements.txt)")
+            // Keep our figures, say why there is no ratio, and fail the run.
+            result["torch_error"] = "peer_train.py failed (exit \(peer.status))"
+            let encoded = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+            print(String(decoding: encoded, as: UTF8.self))
+            throw BenchmarkError.peer(
+                "peer_train.py failed (exit \(peer.status)); is torch installed? "
+                    + "(pip install -r \(options.benchDirectory)/requirements.txt), or pass --no-peer")
         }
         let version = json["torch"] as? String ?? "?"
         print("torch : \(Int(theirs)) samples/s (median, torch \(version), 1 thread), final loss \(torch["final_loss"] ?? "?")")
