@@ -35,7 +35,7 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
     /// Adam's step size.
     public var learningRate: Double = 1e-3
     /// The fraction of the data held out for validation (early stopping, threshold calibration).
-    public var validationFraction: Double = 0.1
+    public var validationFraction: Double = 0.2
     /// Epochs without a validation improvement before training stops.
     public var patience: Int = 5
     /// The seed of shuffling, initialization, corruption and sampling.

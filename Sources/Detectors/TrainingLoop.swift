@@ -19,6 +19,15 @@ struct TrainingLoop {
     /// Splits `data` into training and validation parts with a seeded shuffle.
     /// - Throws: `DetectorError.tooFewSamples` with fewer than 2 training samples.
     init(data: Tensor, options: DetectorOptions) throws {
+        (train, validation) = try Self.split(data, options: options)
+        self.options = options
+    }
+
+    /// The seeded train/validation split of `data` (`[samples, features]`): a shuffle by `seed`, the
+    /// first `floor(validationFraction * n)` rows validation, the rest training (all training when that
+    /// would leave fewer than 2). Row-wise, so it commutes with standardization.
+    /// - Throws: `DetectorError.tooFewSamples` with fewer than 2 samples.
+    static func split(_ data: Tensor, options: DetectorOptions) throws -> (train: Tensor, validation: Tensor) {
         let n = data.shape[0], d = data.shape[1]
         var generator = Xoshiro256StarStar(seed: options.seed ^ 0x5EED_5711)
         var order = Array(0..<n)
@@ -36,9 +45,7 @@ struct TrainingLoop {
             }
             return Tensor(shape: [indices.count, d], scalars: scalars)
         }
-        validation = rows(order[..<validationCount])
-        train = rows(order[validationCount...])
-        self.options = options
+        return (rows(order[validationCount...]), rows(order[..<validationCount]))
     }
 
     /// Runs the loop.

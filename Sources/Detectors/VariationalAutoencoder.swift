@@ -17,8 +17,9 @@ import Tensor
 ///
 /// Scoring: `-log p(x) ~ -(logsumexp_k log w_k - log K)`, `log w_k = log p(x|h_k) + log p(h_k) -
 /// log q(h_k|x)`, with a fixed matrix of `K` noise vectors drawn once from `scoringSeed`, shared by every
-/// row, so a vector's score does not depend on its batch or on time. For scoring only, `logVariance`
-/// is clamped to `[-30, 30]` so that extreme inputs give finite scores.
+/// row, so a vector's score does not depend on its batch or on time. The posterior log-variance is
+/// bounded smoothly, `logVariance = 6 tanh(raw / 6)` (posterior deviations between 0.05 and 20), in
+/// training and scoring alike, so heavy-tailed inputs cannot overflow `exp(logVariance)`.
 public struct VariationalAutoencoder: AnomalyDetector {
     /// The stored configuration of a VAE.
     public struct Configuration: Sendable, Codable, Equatable {
@@ -115,10 +116,14 @@ public struct VariationalAutoencoder: AnomalyDetector {
         }
     }
 
+    /// The bound `b` of the posterior log-variance, `logVariance = b tanh(raw / b)`.
+    public static let logVarianceBound: Float = 6
+
     /// The posterior parameters of standardized input, each `[samples, latentDimensions]`.
     public func encode(standardized z: Tensor) -> (mean: Tensor, logVariance: Tensor) {
         let hidden = encoder(z)
-        return (meanHead(hidden), logVarianceHead(hidden))
+        let bound = Self.logVarianceBound
+        return (meanHead(hidden), (logVarianceHead(hidden) / bound).tanh() * bound)
     }
 
     /// Per-row importance-sampling terms for `rows` of standardized input.
@@ -129,7 +134,7 @@ public struct VariationalAutoencoder: AnomalyDetector {
         let kk = min(k ?? configuration.importanceSamples, configuration.importanceSamples)
         let posterior = encode(standardized: z)
         let mean = posterior.mean.scalars
-        let logVariance = posterior.logVariance.scalars.map { min(max($0, -30), 30) }
+        let logVariance = posterior.logVariance.scalars
         // h[k, r, :] = mean[r] + exp(logVariance[r] / 2) * eps[k]; rows k-major.
         var h = [Float](repeating: 0, count: kk * n * l)
         for sample in 0..<kk {
