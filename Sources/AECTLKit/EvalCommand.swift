@@ -35,7 +35,7 @@ public struct EvalCommand: ParsableCommand {
     @Option(help: "The seed of training and scoring (default: the detectors' default seed).")
     public var seed: UInt64?
 
-    @Option(help: "The maximum number of training epochs (default: the detectors' default).")
+    @Option(help: "The maximum number of training epochs, exactly (default: the detectors' default, raised on small data to reach a minimum number of steps).")
     public var epochs: Int?
 
     @Flag(help: "Print one JSON object instead of text.")
@@ -64,7 +64,10 @@ public struct EvalCommand: ParsableCommand {
         }
         var options = DetectorOptions()
         if let seed { options.seed = seed }
-        if let epochs { options.epochs = epochs }
+        if let epochs {
+            options.epochs = epochs
+            options.minimumSteps = 0
+        }
         let files = try Evaluation.load(train: train, test: test, labels: labels)
         return try Evaluation.run(
             kind: kind, train: files.train, test: files.test, labels: files.labels, options: options,

@@ -51,15 +51,17 @@ public struct Autoencoder: AnomalyDetector {
         guard featureCount > 0 else { throw DetectorError.invalidOption(name: "featureCount", value: "\(featureCount)", reason: "must be positive") }
         let codeActivation: ActivationKind = kind == .sparseAutoencoder ? .sigmoid : .identity
         let configuration = Configuration(
-            featureCount: featureCount, hiddenDimensions: options.hiddenDimensions, latentDimensions: options.latentDimensions,
+            featureCount: featureCount, hiddenDimensions: options.hiddenDimensions,
+            latentDimensions: options.effectiveLatentDimensions(featureCount: featureCount, kind: kind),
             activation: options.activation, codeActivation: codeActivation, options: options)
         var generator = Xoshiro256StarStar(seed: options.seed)
         let hidden = options.hiddenDimensions
+        let latent = options.effectiveLatentDimensions(featureCount: featureCount, kind: kind)
         let encoder = DenseStack.initialized(
-            name: "encoder", sizes: [featureCount] + hidden + [options.latentDimensions],
+            name: "encoder", sizes: [featureCount] + hidden + [latent],
             activations: Array(repeating: options.activation, count: hidden.count) + [codeActivation], using: &generator)
         let decoder = DenseStack.initialized(
-            name: "decoder", sizes: [options.latentDimensions] + hidden.reversed() + [featureCount],
+            name: "decoder", sizes: [latent] + hidden.reversed() + [featureCount],
             activations: Array(repeating: options.activation, count: hidden.count) + [.identity], using: &generator)
         let scaler = StandardScaler(
             mean: Array(repeating: 0, count: featureCount), scale: Array(repeating: 1, count: featureCount),

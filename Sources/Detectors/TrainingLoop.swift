@@ -5,7 +5,8 @@ import Tensor
 ///
 /// The data (`[samples, features]`, already standardized) is shuffled once with the seed; the first
 /// `validationFraction` of it is the validation split, the rest is reshuffled every epoch and cut
-/// into mini-batches. Adam (Kingma and Ba, ICLR 2015) updates the parameters; after each epoch the
+/// into mini-batches. At most `max(epochs, ceil(minimumSteps / stepsPerEpoch))` epochs run, so small
+/// data still gets enough optimizer steps. Adam (Kingma and Ba, ICLR 2015) updates the parameters; after each epoch the
 /// validation loss decides early stopping (`patience` epochs without improvement), and the
 /// parameters of the best epoch are restored at the end. Training aborts with
 /// `DetectorError.trainingDiverged` as soon as a loss, a gradient or a weight is not finite.
@@ -70,7 +71,9 @@ struct TrainingLoop {
         var sinceBest = 0
         var order = Array(0..<n)
         var batch = [Float](repeating: 0, count: batchSize * d)
-        for epoch in 1...options.epochs {
+        let stepsPerEpoch = max(1, n / batchSize)
+        let maximumEpochs = max(options.epochs, (options.minimumSteps + stepsPerEpoch - 1) / stepsPerEpoch)
+        for epoch in 1...maximumEpochs {
             order.shuffle(using: &generator)
             var total = 0.0
             var seen = 0

@@ -84,7 +84,7 @@ public struct VariationalAutoencoder: AnomalyDetector {
         try options.validate()
         guard featureCount > 0 else { throw DetectorError.invalidOption(name: "featureCount", value: "\(featureCount)", reason: "must be positive") }
         let hidden = options.hiddenDimensions
-        let latent = options.latentDimensions
+        let latent = options.effectiveLatentDimensions(featureCount: featureCount, kind: .variationalAutoencoder)
         var generator = Xoshiro256StarStar(seed: options.seed)
         let encoder = DenseStack.initialized(
             name: "encoder", sizes: [featureCount] + hidden, activations: Array(repeating: options.activation, count: hidden.count), using: &generator)

@@ -51,7 +51,7 @@ import Testing
     func evaluatesASeparableDataset(detector: String) throws {
         let folder = try Self.dataset()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let report = try Self.command(folder, ["--detector", detector, "--epochs", "30", "--false-positive-rate", "0.05"]).evaluate()
+        let report = try Self.command(folder, ["--detector", detector, "--false-positive-rate", "0.05"]).evaluate()
         #expect(report.detector == detector)
         #expect(report.trainRows == 400 && report.testRows == 120 && report.anomalies == 20 && report.features == 3)
         #expect(report.auroc > 0.95, "AUROC \(report.auroc)")
