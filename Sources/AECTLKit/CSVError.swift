@@ -7,11 +7,13 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong.
     public var message: String
 
+    /// Creates an error at `file`:`line`.
     public init(file: String, line: Int, message: String) {
         self.file = file
         self.line = line
         self.message = message
     }
 
+    /// `file:line: message`.
     public var description: String { "\(file):\(line): \(message)" }
 }

@@ -4,6 +4,7 @@ import Foundation
 
 /// `aectl eval`: an offline backtest of a detector on CSV files, through the daemon's code path.
 public struct EvalCommand: ParsableCommand {
+    /// The subcommand's name, `eval`, and help.
     public static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Fit a detector on a training file, calibrate its threshold, score a test file and print the metrics.",
@@ -41,8 +42,11 @@ public struct EvalCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.")
     public var json = false
 
+    /// Creates the command (argument-parser fills the options).
     public init() {}
 
+    /// Rejects an unknown detector or threshold method, a rate outside (0, 1) and non-positive epochs.
+    /// - Throws: `ValidationError` (exit code 64).
     public func validate() throws {
         guard DetectorKind(rawValue: detector) != nil else {
             throw ValidationError("unknown detector '\(detector)'; use one of \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -74,6 +78,8 @@ public struct EvalCommand: ParsableCommand {
             targetFalsePositiveRate: falsePositiveRate, method: method)
     }
 
+    /// Evaluates and prints the report (text, or one JSON object with `--json`) on stdout.
+    /// - Throws: `CSVError` or `DetectorError`; argument-parser prints it to stderr and exits non-zero.
     public func run() throws {
         let report = try evaluate()
         let output: String

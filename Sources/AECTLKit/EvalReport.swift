@@ -3,10 +3,15 @@ import Foundation
 
 /// The result of one `aectl eval` run: data sizes, fit, threshold, metrics and timings.
 public struct EvalReport: Sendable, Codable, Equatable {
+    /// The detector's name (`ae`, `vae`, ...).
     public var detector: String
+    /// Data rows of the training file.
     public var trainRows: Int
+    /// Data rows of the test file.
     public var testRows: Int
+    /// Columns (features) of both files.
     public var features: Int
+    /// Anomalous test rows (label 1).
     public var anomalies: Int
     /// AUROC of the test scores (midranks for ties).
     public var auroc: Double
@@ -22,11 +27,13 @@ public struct EvalReport: Sendable, Codable, Equatable {
     public var testFalsePositiveRate: Double
     /// The fraction of anomalous test rows above the threshold (recall).
     public var testRecall: Double
-    /// Epochs run and the final validation loss (nil without one).
+    /// Epochs run.
     public var epochs: Int
+    /// The final validation loss (nil without a validation split).
     public var finalValidationLoss: Double?
-    /// Wall-clock seconds of fitting (with calibration) and of scoring the test file.
+    /// Wall-clock seconds of fitting, with calibration.
     public var fitSeconds: Double
+    /// Wall-clock seconds of scoring the test file.
     public var scoreSeconds: Double
     /// Features constant in training (`StandardScaler.degenerate`), by index.
     public var constantFeatures: [Int]

@@ -10,10 +10,15 @@ public enum CorruptionKind: String, Sendable, Codable, CaseIterable {
 
 /// The nonlinearity between layers.
 public enum ActivationKind: String, Sendable, Codable, CaseIterable {
+    /// `max(x, 0)`.
     case relu
+    /// `x` for `x > 0`, else `0.01 x`.
     case leakyReLU = "leaky-relu"
+    /// `tanh(x)`.
     case tanh
+    /// `1 / (1 + e^-x)`.
     case sigmoid
+    /// `x` (a linear layer).
     case identity
 }
 
@@ -72,6 +77,7 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         case sparsityTarget, sparsityWeight, corruption, corruptionLevel, pcaComponents, pcaVarianceFraction
     }
 
+    /// Decodes options; a missing key takes its default.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = DetectorOptions()

@@ -23,9 +23,13 @@ import Tensor
 public struct VariationalAutoencoder: AnomalyDetector {
     /// The stored configuration of a VAE.
     public struct Configuration: Sendable, Codable, Equatable {
+        /// The number of input features `D`.
         public var featureCount: Int
+        /// The hidden layer widths of the encoder (the decoder mirrors them).
         public var hiddenDimensions: [Int]
+        /// The code width actually used (`DetectorOptions.effectiveLatentDimensions`).
         public var latentDimensions: Int
+        /// The hidden layers' nonlinearity.
         public var activation: ActivationKind
         /// `K`, the importance samples of the score.
         public var importanceSamples: Int
@@ -35,8 +39,11 @@ public struct VariationalAutoencoder: AnomalyDetector {
         public var options: DetectorOptions
     }
 
+    /// Always `.variationalAutoencoder`.
     public let kind = DetectorKind.variationalAutoencoder
+    /// The architecture, scoring and training options.
     public let configuration: Configuration
+    /// The fitted scaler; the likelihood is that of the standardized vector.
     public let scaler: StandardScaler
     /// `D -> hidden...` with `activation` after every layer.
     public let encoder: DenseStack
@@ -54,6 +61,7 @@ public struct VariationalAutoencoder: AnomalyDetector {
     /// The floor of the decoder variance, in squared standardized units.
     public static let minimumVariance: Float = 0.01
 
+    /// The number of features `D` of the vectors this detector scores.
     public var featureCount: Int { configuration.featureCount }
     var latentDimensions: Int { configuration.latentDimensions }
 
@@ -258,6 +266,9 @@ public struct VariationalAutoencoder: AnomalyDetector {
         return Tensor(shape: [rows.count, d], scalars: rows.flatMap { $0 })
     }
 
+    /// The stored form: configuration and scaler as JSON, weights (with `likelihood.rawVariance`) in the
+    /// engine's checkpoint format. The scoring noise is re-drawn from `scoringSeed` on load.
+    /// - Throws: when the configuration cannot be encoded.
     public func saved() throws -> SavedDetector {
         let json = JSONEncoder()
         json.outputFormatting = [.sortedKeys]

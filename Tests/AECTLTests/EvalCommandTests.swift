@@ -97,3 +97,21 @@ import Testing
         #expect(EvalCommand.exitCode(for: CSVError(file: "a", line: 1, message: "x")).rawValue != 0)
     }
 }
+
+@Suite struct EvalThresholdMethodTests {
+    @Test func peaksOverThresholdCalibratesARareRate() throws {
+        let folder = try EvalCommandTests.dataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // 80 held-out scores cannot resolve 1e-3 empirically: the quantile refuses, POT needs 10 peaks (2% of 80 = 1).
+        #expect(throws: (any Error).self) {
+            try EvalCommandTests.command(folder, ["--detector", "pca", "--false-positive-rate", "0.001"]).evaluate()
+        }
+        #expect(throws: (any Error).self) {
+            try EvalCommandTests.command(folder, ["--detector", "pca", "--false-positive-rate", "0.001", "--threshold-method", "pot"]).evaluate()
+        }
+        let report = try EvalCommandTests.command(folder, ["--detector", "pca", "--false-positive-rate", "0.2", "--threshold-method", "pot"]).evaluate()
+        #expect(report.threshold.method == .peaksOverThreshold)
+        #expect(report.threshold.peakCount ?? 0 >= 10)
+        #expect(report.threshold.value.isFinite)
+    }
+}
