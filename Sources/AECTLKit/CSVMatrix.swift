@@ -31,10 +31,10 @@ public enum CSVReader {
 
     static func contents(of path: String) throws -> Substring {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CSVError(file: path, line: 0, message: "cannot read the file")
+            throw CSVError(file: path, line: 0, message: "cannot read the file", kind: .unreadable)
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw CSVError(file: path, line: 0, message: "not UTF-8 text")
+            throw CSVError(file: path, line: 0, message: "not UTF-8 text", kind: .unreadable)
         }
         return Substring(text)
     }
@@ -43,13 +43,17 @@ public enum CSVReader {
     /// - Throws: `CSVError` naming file and line for an unreadable or empty file, an empty or duplicate
     ///   header name, a blank line, a row whose field count differs from the header's (ragged), or a
     ///   cell that is not a finite number.
-    public static func readMatrix(path: String) throws -> CSVMatrix {
-        try parseMatrix(contents(of: path), file: path)
+    public static func readMatrix(path: String, skippingBlankLines: Bool = false) throws -> CSVMatrix {
+        try parseMatrix(contents(of: path), file: path, skippingBlankLines: skippingBlankLines)
     }
 
     /// Parses CSV text (see `readMatrix`); `file` names it in errors.
-    public static func parseMatrix(_ text: Substring, file: String) throws -> CSVMatrix {
-        let all = lines(text)
+    ///
+    /// With `skippingBlankLines` (the publisher's leniency), lines of only spaces and tabs are
+    /// passed over instead of being an error; line numbers in errors stay those of the file.
+    public static func parseMatrix(_ text: Substring, file: String, skippingBlankLines: Bool = false) throws -> CSVMatrix {
+        var all = lines(text)
+        if skippingBlankLines { all.removeAll { $0.text.allSatisfy { $0 == " " || $0 == "\t" } } }
         guard let first = all.first else { throw CSVError(file: file, line: 1, message: "empty file, expected a header row") }
         let header = first.text.split(separator: ",", omittingEmptySubsequences: false).map {
             String($0).trimmingCharacters(in: .whitespaces)
@@ -77,7 +81,7 @@ public enum CSVReader {
                     throw CSVError(file: file, line: number, message: "column \(count) (\(header[count - 1])): \(shown) is not a number")
                 }
                 guard value.isFinite else {
-                    throw CSVError(file: file, line: number, message: "column \(count) (\(header[count - 1])): '\(trimmed)' is not finite")
+                    throw CSVError(file: file, line: number, message: "column \(count) (\(header[count - 1])): '\(trimmed.prefix(40))' is not finite or outside Float range")
                 }
                 values.append(value)
             }
@@ -86,7 +90,7 @@ public enum CSVReader {
                 throw CSVError(file: file, line: number, message: "\(found) fields, the header has \(columns) (ragged row)")
             }
         }
-        guard !values.isEmpty else { throw CSVError(file: file, line: first.number + 1, message: "no data rows after the header") }
+        guard !values.isEmpty else { throw CSVError(file: file, line: first.number + 1, message: "no data rows after the header", kind: .noData) }
         return CSVMatrix(header: header, rows: values.count / columns, values: values)
     }
 

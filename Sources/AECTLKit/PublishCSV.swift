@@ -1,6 +1,7 @@
-import Foundation
-
-/// Vectors read from a CSV file: a header row, then one vector a line, comma-separated.
+/// Vectors read from a CSV file for publishing: a header row, then one vector a line.
+///
+/// The rows are parsed by `CSVReader` (the same reader `aectl eval` uses), leniently: blank lines
+/// are skipped.
 public struct CSVVectors: Sendable {
     /// The header's column names.
     public let header: [String]
@@ -17,57 +18,28 @@ public struct CSVVectors: Sendable {
     ///   line for a header-less file, a row with the wrong number of fields, a field that is not
     ///   a number or is not finite (or outside `Float` range); `.noData` for no rows.
     public static func load(path: String) throws(PublishError) -> CSVVectors {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw .unreadable(file: path, reason: (error as NSError).localizedDescription)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw .unreadable(file: path, reason: "not UTF-8 text")
-        }
-        return try parse(text, file: path)
+        try converting(file: path) { try CSVReader.readMatrix(path: path, skippingBlankLines: true) }
     }
 
     /// Parses CSV `text` (see `load(path:)`); `file` names it in errors.
     ///
     /// - Throws: `PublishError.badLine`, `.noData`.
     public static func parse(_ text: String, file: String) throws(PublishError) -> CSVVectors {
-        var header: [String]?
-        var values: [Float] = []
-        var lineNumber = 0
-        // "\r\n" is one Character (and one newline) in Swift.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            lineNumber += 1
-            if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard let columns = header else {
-                let names = fields.map { $0.trimmingCharacters(in: .whitespaces) }
-                if names.contains(where: { Float($0) != nil }) {
-                    throw .badLine(file: file, line: lineNumber, message: "expected a header row of column names, found numbers")
-                }
-                header = names
-                values.reserveCapacity(names.count * 1024)
-                continue
+        try converting(file: file) { try CSVReader.parseMatrix(Substring(text), file: file, skippingBlankLines: true) }
+    }
+
+    private static func converting(file: String, _ read: () throws -> CSVMatrix) throws(PublishError) -> CSVVectors {
+        do {
+            let matrix = try read()
+            return CSVVectors(header: matrix.header, values: matrix.values, dimension: matrix.columns)
+        } catch let error as CSVError {
+            switch error.kind {
+            case .unreadable: throw .unreadable(file: error.file, reason: error.message)
+            case .noData: throw .noData(file: error.file)
+            case .content: throw .badLine(file: error.file, line: error.line, message: error.message)
             }
-            guard fields.count == columns.count else {
-                throw .badLine(file: file, line: lineNumber, message: "expected \(columns.count) values, found \(fields.count)")
-            }
-            for (index, field) in fields.enumerated() {
-                let trimmed = field.trimmingCharacters(in: .whitespaces)
-                guard let value = Float(trimmed) else {
-                    throw .badLine(file: file, line: lineNumber, message: "field \(index + 1) (\(columns[index])) is not a number: \"\(trimmed.prefix(40))\"")
-                }
-                guard value.isFinite else {
-                    throw .badLine(file: file, line: lineNumber, message: "field \(index + 1) (\(columns[index])) is not finite or outside Float range: \"\(trimmed.prefix(40))\"")
-                }
-                values.append(value)
-            }
+        } catch {
+            throw .unreadable(file: file, reason: "\(error)")
         }
-        guard let columns = header, !columns.isEmpty else {
-            throw .badLine(file: file, line: max(lineNumber, 1), message: "empty file: expected a header row")
-        }
-        guard !values.isEmpty else { throw .noData(file: file) }
-        return CSVVectors(header: columns, values: values, dimension: columns.count)
     }
 }

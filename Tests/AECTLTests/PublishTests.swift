@@ -72,10 +72,10 @@ struct PublishTests {
     }
 
     @Test(arguments: [
-        ("f0,f1\n1,2\n3\n", "x.csv:3: expected 2 values, found 1"),
-        ("f0,f1\n1,2\n3,abc\n", "x.csv:3: field 2 (f1) is not a number: \"abc\""),
-        ("f0,f1\n1,nan\n", "x.csv:2: field 2 (f1) is not finite"),
-        ("f0,f1\n1,1e39\n", "x.csv:2: field 2 (f1) is not finite or outside Float range"),
+        ("f0,f1\n1,2\n3\n", "x.csv:3: 1 fields, the header has 2 (ragged row)"),
+        ("f0,f1\n1,2\n3,abc\n", "x.csv:3: column 2 (f1): 'abc' is not a number"),
+        ("f0,f1\n1,nan\n", "x.csv:2: column 2 (f1): 'nan' is not finite"),
+        ("f0,f1\n1,1e39\n", "x.csv:2: column 2 (f1): '1e39' is not finite or outside Float range"),
         ("1,2\n3,4\n", "x.csv:1: expected a header row"),
         ("f0,f1\n", "x.csv: no data rows"),
         ("", "x.csv:1: empty file"),
