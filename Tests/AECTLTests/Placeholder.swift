@@ -1,1 +1,0 @@
-// Tests of AECTL; added by the issue that builds it.
