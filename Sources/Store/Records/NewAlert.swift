@@ -1,0 +1,38 @@
+/// An alert to store: a vector whose anomaly score crossed its model's threshold.
+public struct NewAlert: Sendable, Equatable {
+    /// The stream; it must be registered.
+    public var stream: String
+    /// The vector's own timestamp (or its receive time when it had none), seconds since epoch.
+    public var vectorTime: Double
+    /// When aed received the vector, seconds since the Unix epoch; retention and `since` use it.
+    public var receiveTime: Double
+    /// The detector kind that scored it (`ae`, `vae`, ...).
+    public var detector: String
+    /// The anomaly score (higher is more anomalous).
+    public var anomalyScore: Double
+    /// The threshold it crossed.
+    public var threshold: Double
+    /// anomalyScore / threshold (greater than 1 for an alert over a positive threshold).
+    public var severity: Double
+    /// The version of the model that scored it.
+    public var modelVersion: Int
+    /// The features that contributed most, largest share first.
+    public var topFeatures: [FeatureContribution]
+
+    /// Creates an alert; `severity` is `anomalyScore / threshold`.
+    public init(
+        stream: String, vectorTime: Double, receiveTime: Double, detector: String,
+        anomalyScore: Double, threshold: Double, modelVersion: Int,
+        topFeatures: [FeatureContribution]
+    ) {
+        self.stream = stream
+        self.vectorTime = vectorTime
+        self.receiveTime = receiveTime
+        self.detector = detector
+        self.anomalyScore = anomalyScore
+        self.threshold = threshold
+        self.severity = anomalyScore / threshold
+        self.modelVersion = modelVersion
+        self.topFeatures = topFeatures
+    }
+}
