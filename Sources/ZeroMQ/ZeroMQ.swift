@@ -1,1 +1,0 @@
-// The ZeroMQ module. Its files are added by the issue that builds it.

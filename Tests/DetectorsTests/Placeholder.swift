@@ -1,1 +1,0 @@
-// Tests of Detectors; added by the issue that builds it.

@@ -1,1 +1,0 @@
-// Tests of ZeroMQ; added by the issue that builds it.
