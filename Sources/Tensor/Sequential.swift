@@ -1,0 +1,26 @@
+/// Layers applied in order: `output = layer_n(... layer_1(input))`.
+///
+/// Parameters are named by the layer's index, as in PyTorch: `0.weight`, `0.bias`,
+/// `2.weight`, ...; a model prefixes them (`encoder.0.weight`) with `prefixed(_:)`.
+public final class Sequential: Layer {
+    /// The layers, first applied first.
+    public let layers: [any Layer]
+
+    /// Creates the container.
+    public init(_ layers: [any Layer]) { self.layers = layers }
+
+    /// Runs every layer, recording the graph.
+    public func callAsFunction(_ input: Variable) -> Variable {
+        layers.reduce(input) { x, layer in layer(x) }
+    }
+
+    /// Runs every layer on plain tensors (no graph).
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        layers.reduce(input) { x, layer in layer(x) }
+    }
+
+    /// Every layer's parameters, prefixed by its index.
+    public var parameters: [NamedParameter] {
+        layers.enumerated().flatMap { index, layer in layer.parameters.prefixed(String(index)) }
+    }
+}

@@ -1,0 +1,76 @@
+extension Variable {
+    /// The matrix product `a · b`, `[m, k] · [k, n] -> [m, n]`, on `BLAS.gemm`.
+    ///
+    /// Backward: `∂/∂a = g · bᵀ`, `∂/∂b = aᵀ · g`, both as transpose flags of one sgemm; a
+    /// parameter's gradient is accumulated by sgemm with `beta = 1`.
+    public static func matmul(_ a: Variable, _ b: Variable) -> Variable {
+        let av = a.value
+        let bv = b.value
+        return Variable(Tensor.matmul(av, bv), parents: [a, b]) { g in
+            if a.requiresGradient { a.accumulateProduct(g, bv, transposeA: false, transposeB: true) }
+            if b.requiresGradient { b.accumulateProduct(av, g, transposeA: true, transposeB: false) }
+        }
+    }
+
+    /// The affine map `x · weight + bias`, `[batch, in] · [in, out] + [out] -> [batch, out]`,
+    /// fused: the bias rows are written first and sgemm adds the product (`beta = 1`).
+    ///
+    /// Backward: `∂/∂x = g · weightᵀ`, `∂/∂weight = xᵀ · g`, `∂/∂bias = Σ_batch g`.
+    /// - Precondition: `x` is `[batch, in]`, `weight` is `[in, out]`, `bias` is `[out]`.
+    public static func affine(_ x: Variable, weight: Variable, bias: Variable) -> Variable {
+        let xv = x.value
+        let wv = weight.value
+        let output = Tensor.affine(xv, weight: wv, bias: bias.value)
+        return Variable(output, parents: [x, weight, bias]) { g in
+            if x.requiresGradient { x.accumulateProduct(g, wv, transposeA: false, transposeB: true) }
+            if weight.requiresGradient {
+                weight.accumulateProduct(xv, g, transposeA: true, transposeB: false)
+            }
+            if bias.requiresGradient { bias.accumulate(g.sum(alongAxis: 0)) }
+        }
+    }
+
+    /// Adds `op(a) · op(b)` into `gradient`, in place when a gradient is already there.
+    func accumulateProduct(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) {
+        if var existing = gradient {
+            gradient = nil
+            existing.addMatmul(a, transposeA: transposeA, b, transposeB: transposeB)
+            gradient = existing
+        } else {
+            accumulate(Tensor.matmul(a, transposeA: transposeA, b, transposeB: transposeB))
+        }
+    }
+}
+
+extension Tensor {
+    /// The affine map `x · weight + bias`, `[batch, in] · [in, out] + [out] -> [batch, out]`,
+    /// with the bias rows written first and one sgemm adding the product (`beta = 1`).
+    /// - Precondition: `x` is `[batch, in]`, `weight` is `[in, out]`, `bias` is `[out]`
+    ///   (shapes in the message).
+    public static func affine(_ x: Tensor, weight: Tensor, bias: Tensor) -> Tensor {
+        let (m, k, n) = matmulExtents(x, false, weight, false)
+        precondition(
+            bias.shape == [n], "affine: bias \(bias.shape) does not match weight \(weight.shape)")
+        var output = [Float](unsafeUninitializedCapacity: m * n) { out, initialized in
+            bias.scalars.withUnsafeBufferPointer { row in
+                for r in 0..<m {
+                    for j in 0..<n { out[r * n + j] = row[j] }
+                }
+            }
+            initialized = m * n
+        }
+        x.scalars.withUnsafeBufferPointer { px in
+            weight.scalars.withUnsafeBufferPointer { pw in
+                output.withUnsafeMutableBufferPointer { po in
+                    guard let px = px.baseAddress, let pw = pw.baseAddress,
+                        let po = po.baseAddress
+                    else { return }
+                    BLAS.gemm(
+                        m: m, n: n, k: k, a: px, transposeA: false, b: pw, transposeB: false,
+                        beta: 1, c: po)
+                }
+            }
+        }
+        return Tensor(shape: [m, n], scalars: output)
+    }
+}

@@ -1,1 +1,0 @@
-// The Wire module. Its files are added by the issue that builds it.

@@ -1,0 +1,109 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension WireDecoder {
+    /// Decodes an `AEV1` payload: header checks, one `memcpy` of the rows, a finiteness check
+    /// per row (non-finite rows are dropped and counted).
+    func decodeBinary(_ payload: UnsafeRawBufferPointer, into batch: inout VectorBatch,
+                      outcome: inout DecodeOutcome, rejections: inout RejectionCounts) {
+        guard payload.count >= BinaryFormat.headerSize else {
+            outcome.reject(WireRejection(.size, detail: "AEV1 header needs 16 bytes, got \(payload.count)"), into: &rejections)
+            return
+        }
+        let dimension = Int(UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+        let count = Int(UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+        let flags = UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
+        guard flags & ~BinaryFormat.knownFlags == 0 else {
+            outcome.reject(WireRejection(.malformed, count: count, detail: "unknown flag bits 0x\(String(flags, radix: 16))"), into: &rejections)
+            return
+        }
+        guard count > 0 else {
+            outcome.reject(WireRejection(.empty, detail: "AEV1 batch with count 0"), into: &rejections)
+            return
+        }
+        guard let expectedSize = BinaryFormat.payloadSize(dimension: dimension, count: count, flags: flags) else {
+            outcome.reject(WireRejection(.size, count: count, detail: "dim \(dimension) × count \(count) overflows"), into: &rejections)
+            return
+        }
+        guard expectedSize == payload.count else {
+            outcome.reject(WireRejection(.size, count: count, detail: "\(payload.count) bytes, header says \(expectedSize) (dim \(dimension), count \(count))"), into: &rejections)
+            return
+        }
+        guard dimension > 0 else {
+            outcome.reject(WireRejection(.dimension, count: count, detail: "dim 0"), into: &rejections)
+            return
+        }
+        if let fixed = batch.dimension, fixed != dimension {
+            outcome.reject(WireRejection(.dimension, count: count, detail: "dim \(dimension) != \(fixed)"), into: &rejections)
+            return
+        }
+
+        let start = batch.count
+        batch.reserve(vectors: start + count, dimension: dimension)
+        var offset = BinaryFormat.headerSize
+        let timestampsOffset = flags & BinaryFormat.timestampsFlag != 0 ? offset : nil
+        if timestampsOffset != nil { offset += 8 * count }
+        let sequenceOffset = flags & BinaryFormat.sequenceNumbersFlag != 0 ? offset : nil
+        if sequenceOffset != nil { offset += 8 * count }
+        let valuesOffset = offset
+
+        var written = start
+        batch.valueStorage.withUnsafeMutableBufferPointer { values in
+            batch.timestampStorage.withUnsafeMutableBufferPointer { timestamps in
+                batch.sequenceStorage.withUnsafeMutableBufferPointer { sequences in
+                    guard let valuesBase = values.baseAddress, let source = payload.baseAddress else { return }
+                    // One copy of all rows (little-endian host; big-endian swaps below).
+                    memcpy(valuesBase + start * dimension, source + valuesOffset, count * dimension * 4)
+                    #if _endian(big)
+                    for index in (start * dimension)..<((start + count) * dimension) {
+                        values[index] = Float(bitPattern: UInt32(littleEndian: values[index].bitPattern))
+                    }
+                    #endif
+                    let rowBits = UnsafeMutableRawPointer(valuesBase).assumingMemoryBound(to: UInt32.self)
+                    for row in 0..<count {
+                        // A float is non-finite exactly when its exponent bits are all ones.
+                        let rowStart = (start + row) * dimension
+                        var finite = true
+                        for column in 0..<dimension where rowBits[rowStart + column] & 0x7F80_0000 == 0x7F80_0000 {
+                            finite = false
+                            break
+                        }
+                        if !finite { continue }
+                        if written != start + row {
+                            memmove(valuesBase + written * dimension, valuesBase + rowStart, dimension * 4)
+                        }
+                        if let timestampsOffset {
+                            // A non-finite timestamp means "none": receive time is used.
+                            let timestamp = Double(bitPattern: UInt64(littleEndian:
+                                payload.loadUnaligned(fromByteOffset: timestampsOffset + 8 * row, as: UInt64.self)))
+                            timestamps[written] = timestamp.isFinite ? timestamp : .nan
+                        } else {
+                            timestamps[written] = .nan
+                        }
+                        if let sequenceOffset {
+                            sequences[written] = UInt64(littleEndian:
+                                payload.loadUnaligned(fromByteOffset: sequenceOffset + 8 * row, as: UInt64.self))
+                        } else {
+                            sequences[written] = VectorBatch.noSequenceNumber
+                        }
+                        written += 1
+                    }
+                }
+            }
+        }
+        let accepted = written - start
+        if accepted > 0 {
+            batch.fixDimension(dimension)
+            batch.setCount(written)
+        }
+        outcome.accepted += accepted
+        if accepted < count {
+            outcome.reject(WireRejection(.nonfinite, count: count - accepted, detail: "NaN or infinite value"), into: &rejections)
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import Testing
+@testable import Tensor
+
+@Suite struct BLASTests {
+    /// `op(a) · op(b)` by the textbook triple loop, in `Double`.
+    static func naive(_ a: Tensor, _ ta: Bool, _ b: Tensor, _ tb: Bool) -> Tensor {
+        let m = ta ? a.shape[1] : a.shape[0]
+        let k = ta ? a.shape[0] : a.shape[1]
+        let n = tb ? b.shape[0] : b.shape[1]
+        var c = [Float](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var total: Double = 0
+                for p in 0..<k {
+                    let x = ta ? a.scalars[p * m + i] : a.scalars[i * k + p]
+                    let y = tb ? b.scalars[j * k + p] : b.scalars[p * n + j]
+                    total += Double(x) * Double(y)
+                }
+                c[i * n + j] = Float(total)
+            }
+        }
+        return Tensor(shape: [m, n], scalars: c)
+    }
+
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func sgemmMatchesTripleLoop(_ transposes: (Bool, Bool)) {
+        let (ta, tb) = transposes
+        var rng = Xoshiro256StarStar(seed: 2024)
+        for _ in 0..<12 {
+            let m = 1 + Int(rng.next() % 40)
+            let k = 1 + Int(rng.next() % 70)
+            let n = 1 + Int(rng.next() % 40)
+            let a = Tensor.randomNormal(ta ? [k, m] : [m, k], using: &rng)
+            let b = Tensor.randomNormal(tb ? [n, k] : [k, n], using: &rng)
+            let fast = Tensor.matmul(a, transposeA: ta, b, transposeB: tb)
+            let slow = Self.naive(a, ta, b, tb)
+            #expect(fast.shape == [m, n])
+            let worst = zip(fast.scalars, slow.scalars).map { abs($0 - $1) }.max() ?? 0
+            #expect(worst < 1e-4 * Float(k), "m \(m) k \(k) n \(n): max error \(worst)")
+        }
+    }
+
+    @Test func addMatmulAccumulates() {
+        var rng = Xoshiro256StarStar(seed: 5)
+        let a = Tensor.randomNormal([6, 3], using: &rng)
+        let b = Tensor.randomNormal([6, 4], using: &rng)
+        var c = Tensor.ones([3, 4])
+        c.addMatmul(a, transposeA: true, b)
+        let expected = Self.naive(a, true, b, false) + 1
+        #expect(zip(c.scalars, expected.scalars).allSatisfy { abs($0 - $1) < 1e-4 })
+    }
+
+    @Test func affineAddsBiasRow() {
+        let x = Tensor(rows: [[1, 2], [3, 4]])
+        let w = Tensor(rows: [[1, 0, 2], [0, 1, -1]])
+        let bias = Tensor([10, 20, 30])
+        #expect(Tensor.affine(x, weight: w, bias: bias) == Tensor(rows: [[11, 22, 30], [13, 24, 32]]))
+    }
+}

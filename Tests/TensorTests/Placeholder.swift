@@ -1,1 +1,0 @@
-// Tests of Tensor; added by the issue that builds it.

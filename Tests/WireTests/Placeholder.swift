@@ -1,1 +1,0 @@
-// Tests of Wire; added by the issue that builds it.
