@@ -149,12 +149,26 @@ import Testing
             buffer_size = 100
             min_samples = 500
             batch_size = 1000
+            target_false_positive_rate = 0.1
             """)
         let (configuration, clamps) = parsed.validated()
         #expect(configuration.defaults.minimumSamples == 100)
-        #expect(configuration.defaults.batchSize == 80)
+        #expect(configuration.defaults.batchSize == 75)
         #expect(clamps.count == 2)
         #expect(clamps.contains { $0.contains("defaults.min_samples") })
         #expect(DaemonConfiguration().validated().clamps.isEmpty)
+    }
+
+    @Test func calibrationNeedsEnoughHeldOutData() throws {
+        let parsed = try DaemonConfiguration.parse(toml: """
+            [defaults]
+            min_samples = 1000
+            target_false_positive_rate = 0.001
+            holdout_fraction = 0.2
+            """)
+        let (configuration, clamps) = parsed.validated()
+        // Each calibration half needs 1000 scores: 2 * 1000 / 0.2, plus 10%.
+        #expect(configuration.defaults.minimumSamples == 11_000)
+        #expect(clamps.first?.contains("defaults.min_samples") == true)
     }
 }

@@ -1,6 +1,7 @@
 import Detectors
 import Foundation
 import TOMLKit
+import Wire
 
 extension DaemonConfiguration {
     /// Reads the configuration: `path` if given, else `/etc/aed/aed.toml` if it exists,
@@ -69,19 +70,6 @@ extension DaemonConfiguration {
         }
         try root.rejectUnknownKeys()
         return configuration
-    }
-}
-
-/// The stream-name rule of the wire contract.
-enum StreamName {
-    /// True when `name` is 1-128 bytes of `[A-Za-z0-9._:/-]`.
-    static func isValid(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard (1...128).contains(bytes.count) else { return false }
-        return bytes.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == 0x2E || byte == 0x5F || byte == 0x3A || byte == 0x2F || byte == 0x2D
-        }
     }
 }
 

@@ -4,13 +4,24 @@ extension DaemonConfiguration {
     /// This configuration with soft limits clamped, and one human-readable note per clamp
     /// (the daemon logs each one at `notice`).
     ///
-    /// Clamps: `min_samples` to at most `buffer_size`; `batch_size` to at most the training
-    /// share of `min_samples`; a `min_samples` too small to hold out at least 1/FPR... vectors is
-    /// raised so the calibration quantile is not the maximum of a handful of scores.
+    /// Clamps: a `min_samples` too small to hold out 1/FPR vectors in each calibration half is
+    /// raised (with `buffer_size`); `min_samples` to at most `buffer_size`; `batch_size` to at
+    /// most the training share of `min_samples`; `retrain_interval` to at least 10 s.
     public func validated() -> (configuration: DaemonConfiguration, clamps: [String]) {
         var result = self
         var clamps: [String] = []
         func clamp(_ settings: inout StreamSettings, _ path: String) {
+            // Calibration holds out holdout_fraction of the buffer and splits it in two halves;
+            // each half must hold 1/FPR scores for a quantile (10 peaks above 2 FPR for POT).
+            let perHalf = settings.thresholdMethod == .quantile
+                ? 1 / settings.targetFalsePositiveRate : 10 / max(0.02, 2 * settings.targetFalsePositiveRate)
+            let needed = Int((2 * perHalf / settings.holdoutFraction * 1.1).rounded(.up))
+            if settings.minimumSamples < needed {
+                clamps.append(
+                    "\(path).min_samples \(settings.minimumSamples) too small to calibrate at rate \(settings.targetFalsePositiveRate) with holdout \(settings.holdoutFraction); raised to \(needed)")
+                settings.minimumSamples = needed
+                settings.bufferSize = max(settings.bufferSize, needed)
+            }
             if settings.minimumSamples > settings.bufferSize {
                 clamps.append("\(path).min_samples \(settings.minimumSamples) > buffer_size; clamped to \(settings.bufferSize)")
                 settings.minimumSamples = settings.bufferSize

@@ -1,15 +1,6 @@
 import Detectors
 import Foundation
 
-/// How a detector's alert threshold is calibrated from held-out scores of normal data.
-public enum ThresholdMethod: String, Sendable, Codable, CaseIterable {
-    /// The empirical (1 - falsePositiveRate) quantile of the held-out scores.
-    case quantile
-    /// Peaks over threshold: a generalized Pareto tail fitted above a high quantile
-    /// (Siffer et al., "Anomaly Detection in Streams with Extreme Value Theory", KDD 2017).
-    case peaksOverThreshold = "pot"
-}
-
 /// The per-stream model and retraining settings; `[defaults]` with `[streams.<name>]` overrides.
 public struct StreamSettings: Sendable, Equatable {
     /// The detectors that score this stream, each with its own threshold (default AE and VAE).
@@ -35,9 +26,9 @@ public struct StreamSettings: Sendable, Equatable {
     /// How thresholds are calibrated.
     public var thresholdMethod: ThresholdMethod = .quantile
     /// The target false-positive rate per vector on held-out normal data, in (0, 0.5).
-    public var targetFalsePositiveRate: Double = 0.001
+    public var targetFalsePositiveRate: Double = 0.005
     /// Fraction of the buffer held out (never trained on) to calibrate thresholds, in (0, 0.9).
-    public var holdoutFraction: Double = 0.2
+    public var holdoutFraction: Double = 0.25
     /// The fixed feature count of the stream, or `nil` to take it from the first accepted vector.
     public var dimension: Int? = nil
 
