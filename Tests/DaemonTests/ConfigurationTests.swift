@@ -128,7 +128,11 @@ import Testing
                 stateDirectory: "/tmp/s", ingestBinds: ["tcp://127.0.0.1:9"], ingestConnects: ["tcp://h:1"],
                 controlEndpoint: "ipc:///tmp/c.sock", logLevel: "debug"))
         #expect(overridden.daemon.stateDirectory == "/tmp/s")
-        #expect(overridden.daemon.ingestBinds == ["tcp://127.0.0.1:7600", "tcp://127.0.0.1:9"])
+        #expect(overridden.daemon.resolvedIngestBinds == ["tcp://127.0.0.1:9"])
+        #expect(DaemonConfiguration().daemon.resolvedIngestBinds == ["tcp://127.0.0.1:7600"])
+        var listed = try DaemonConfiguration.parse(toml: "[daemon]\ningest = [\"tcp://127.0.0.1:7600\"]")
+        listed = try listed.applying(ConfigurationOverrides(ingestBinds: ["tcp://127.0.0.1:9"]))
+        #expect(listed.daemon.resolvedIngestBinds == ["tcp://127.0.0.1:7600", "tcp://127.0.0.1:9"])
         #expect(overridden.daemon.ingestConnects == ["tcp://h:1"])
         #expect(overridden.daemon.resolvedControlEndpoint == "ipc:///tmp/c.sock")
         #expect(overridden.daemon.logLevel == "debug")

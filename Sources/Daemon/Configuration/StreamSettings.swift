@@ -41,7 +41,7 @@ public struct DaemonSettings: Sendable, Equatable {
     /// Folder holding `aed.db` and, by default, the control socket.
     public var stateDirectory: String = "./state"
     /// SUB endpoints aed binds (publishers connect to them), e.g. `tcp://*:7600`.
-    public var ingestBinds: [String] = ["tcp://127.0.0.1:7600"]
+    public var ingestBinds: [String] = []
     /// Publisher endpoints aed connects to (publishers that bind).
     public var ingestConnects: [String] = []
     /// Topic prefixes to subscribe to; empty subscribes to every stream.
@@ -61,6 +61,15 @@ public struct DaemonSettings: Sendable, Equatable {
 
     /// The built-in defaults.
     public init() {}
+
+    /// The endpoint bound when neither configuration nor flags name an ingest endpoint.
+    public static let defaultIngest = "tcp://127.0.0.1:7600"
+
+    /// The SUB endpoints actually bound: the configured ones, or `defaultIngest` when no bind
+    /// and no connect is configured.
+    public var resolvedIngestBinds: [String] {
+        ingestBinds.isEmpty && ingestConnects.isEmpty ? [Self.defaultIngest] : ingestBinds
+    }
 
     /// The control endpoint actually used: the configured one or `ipc://<state_dir>/control.sock`.
     public var resolvedControlEndpoint: String {

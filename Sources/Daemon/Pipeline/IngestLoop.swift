@@ -91,7 +91,7 @@ final class IngestLoop: @unchecked Sendable {
         }
         decoder.maximumPayloadBytes = settings.maxMessageSize
         var ingest: [String] = []
-        for endpoint in settings.ingestBinds {
+        for endpoint in settings.resolvedIngestBinds {
             ingest.append(try attempt(endpoint) { try subscriber.bind(endpoint) })
         }
         for endpoint in settings.ingestConnects {
