@@ -1,0 +1,107 @@
+/// One alert, as published on `alerts.<stream>`, stored, and returned by `{"cmd": "alerts"}`.
+public struct AlertRecord: Codable, Sendable, Equatable {
+    /// Stream name.
+    public var stream: String
+    /// The vector's timestamp, seconds since the Unix epoch (receive time if none was sent).
+    public var ts: Double
+    /// When aed received the vector, seconds since the Unix epoch.
+    public var receivedAt: Double
+    /// Detector name (`ae`, `vae`, ...).
+    public var detector: String
+    /// The anomaly score (higher = more anomalous).
+    public var score: Double
+    /// The threshold it crossed.
+    public var threshold: Double
+    /// `score / threshold` (> 1 for an alert).
+    public var severity: Double
+    /// The version of the model that scored it.
+    public var modelVersion: Int
+    /// The features contributing most to the score, largest share first.
+    public var topFeatures: [FeatureContribution]
+
+    /// Creates an alert record.
+    public init(stream: String, ts: Double, receivedAt: Double, detector: String, score: Double,
+                threshold: Double, severity: Double, modelVersion: Int, topFeatures: [FeatureContribution]) {
+        self.stream = stream
+        self.ts = ts
+        self.receivedAt = receivedAt
+        self.detector = detector
+        self.score = score
+        self.threshold = threshold
+        self.severity = severity
+        self.modelVersion = modelVersion
+        self.topFeatures = topFeatures
+    }
+}
+
+/// One feature's share of an anomaly score.
+public struct FeatureContribution: Codable, Sendable, Equatable {
+    /// Feature index, 0-based.
+    public var index: Int
+    /// Its share of the score, in [0, 1].
+    public var share: Double
+
+    /// Creates a contribution.
+    public init(index: Int, share: Double) {
+        self.index = index
+        self.share = share
+    }
+}
+
+/// The reply to `{"cmd": "alerts"}`.
+public struct AlertsReply: Codable, Sendable, Equatable {
+    /// Always true in a success reply.
+    public var ok: Bool
+    /// Alerts, newest first.
+    public var alerts: [AlertRecord]
+
+    /// Creates an alerts reply.
+    public init(alerts: [AlertRecord]) {
+        self.ok = true
+        self.alerts = alerts
+    }
+}
+
+/// The reply to `{"cmd": "retrain"}`: what started, or with `wait` how each run ended.
+public struct RetrainReply: Codable, Sendable, Equatable {
+    /// Always true in a success reply.
+    public var ok: Bool
+    /// One entry per stream and detector.
+    public var runs: [RetrainResult]
+
+    /// Creates a retrain reply.
+    public init(runs: [RetrainResult]) {
+        self.ok = true
+        self.runs = runs
+    }
+}
+
+/// One retrain's result.
+public struct RetrainResult: Codable, Sendable, Equatable {
+    /// Stream name.
+    public var stream: String
+    /// Detector name, nil when the run covers all detectors of the stream.
+    public var detector: String?
+    /// `started`, `trained`, `skipped`, `failed`.
+    public var outcome: String
+    /// Why it was skipped or failed.
+    public var reason: String?
+    /// The new model's version when trained.
+    public var modelVersion: Int?
+    /// The new model's validation loss when trained.
+    public var validationLoss: Double?
+    /// End time, seconds since the Unix epoch.
+    public var finished: Double?
+
+    /// Creates a retrain result.
+    public init(stream: String, detector: String? = nil, outcome: String, reason: String? = nil,
+                modelVersion: Int? = nil, validationLoss: Double? = nil, finished: Double? = nil) {
+        self.stream = stream
+        self.detector = detector
+        self.outcome = outcome
+        self.reason = reason
+        self.modelVersion = modelVersion
+        self.validationLoss = validationLoss
+        self.finished = finished
+    }
+}

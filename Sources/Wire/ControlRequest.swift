@@ -1,0 +1,139 @@
+import Foundation
+
+/// A request of the control protocol (aectl to aed), JSON with a `cmd` discriminator:
+/// `{"cmd": "status"}`, `{"cmd": "retrain", "streams": ["s1"], "wait": true}`,
+/// `{"cmd": "alerts", "stream": "s1", "since": 0, "limit": 100}` (DESIGN.md, "Control protocol").
+public enum ControlRequest: Sendable, Equatable, Codable {
+    /// Daemon, ingest and per-stream status; answered by `StatusReply`.
+    case status
+    /// Start a retrain of `streams` (empty = all); with `wait`, reply when it ended
+    /// (`RetrainReply`).
+    case retrain(streams: [String], wait: Bool)
+    /// Stored alerts, newest first: of `stream` (nil = all), with vector time at or after `since`
+    /// (seconds since the Unix epoch, nil = all), at most `limit` (nil = the daemon's default);
+    /// answered by `AlertsReply`.
+    case alerts(stream: String?, since: Double?, limit: Int?)
+
+    private enum CodingKeys: String, CodingKey {
+        case cmd, streams, wait, stream, since, limit
+    }
+
+    /// The `cmd` value.
+    public var command: String {
+        switch self {
+        case .status: "status"
+        case .retrain: "retrain"
+        case .alerts: "alerts"
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let command = try container.decode(String.self, forKey: .cmd)
+        switch command {
+        case "status":
+            self = .status
+        case "retrain":
+            self = .retrain(streams: try container.decodeIfPresent([String].self, forKey: .streams) ?? [],
+                            wait: try container.decodeIfPresent(Bool.self, forKey: .wait) ?? false)
+        case "alerts":
+            let limit = try container.decodeIfPresent(Int.self, forKey: .limit)
+            if let limit, limit < 0 {
+                throw DecodingError.dataCorruptedError(forKey: .limit, in: container, debugDescription: "limit must be >= 0, got \(limit)")
+            }
+            self = .alerts(stream: try container.decodeIfPresent(String.self, forKey: .stream),
+                           since: try container.decodeIfPresent(Double.self, forKey: .since),
+                           limit: limit)
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .cmd, in: container, debugDescription: "unknown cmd \"\(command)\"")
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(command, forKey: .cmd)
+        switch self {
+        case .status:
+            break
+        case .retrain(let streams, let wait):
+            try container.encode(streams, forKey: .streams)
+            try container.encode(wait, forKey: .wait)
+        case .alerts(let stream, let since, let limit):
+            try container.encodeIfPresent(stream, forKey: .stream)
+            try container.encodeIfPresent(since, forKey: .since)
+            try container.encodeIfPresent(limit, forKey: .limit)
+        }
+    }
+
+    /// Parses a request frame.
+    ///
+    /// - Throws: `ControlProtocolError.badRequest` naming what is wrong (not JSON, no or an
+    ///   unknown `cmd`, a field of the wrong type); the server answers it with `ControlReply.error`.
+    public static func decode(_ bytes: [UInt8]) throws(ControlProtocolError) -> ControlRequest {
+        do {
+            return try JSONDecoder().decode(ControlRequest.self, from: Data(bytes))
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            throw .badRequest("request is not valid JSON")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw .badRequest(context.debugDescription)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw .badRequest("missing \"\(key.stringValue)\"")
+        } catch let DecodingError.typeMismatch(_, context) {
+            throw .badRequest("wrong type for \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\"")
+        } catch {
+            throw .badRequest("request is not valid: \(error)")
+        }
+    }
+
+    /// The request as a JSON frame.
+    public func encoded() -> [UInt8] {
+        (try? ControlCoding.encoder.encode(self)).map { Array($0) } ?? Array(#"{"cmd":"status"}"#.utf8)
+    }
+}
+
+/// Errors of the control protocol.
+public enum ControlProtocolError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A request the daemon cannot parse.
+    case badRequest(String)
+    /// The daemon answered `{"ok": false, "error": ...}`.
+    case daemon(String)
+    /// A reply that is not the JSON the client expected.
+    case badReply(String)
+    /// No reply within the timeout (milliseconds) from the endpoint.
+    case timeout(endpoint: String, milliseconds: Int32)
+    /// The socket failed (bad endpoint, ...).
+    case transport(ZMQErrorDescription)
+
+    public var description: String {
+        switch self {
+        case .badRequest(let message): "bad request: \(message)"
+        case .daemon(let message): "aed: \(message)"
+        case .badReply(let message): "bad reply from aed: \(message)"
+        case .timeout(let endpoint, let milliseconds):
+            "no reply from aed at \(endpoint) within \(milliseconds) ms (is aed running? see --control or AED_CONTROL)"
+        case .transport(let error): "control socket: \(error.text)"
+        }
+    }
+}
+
+/// A transport error's text, kept `Equatable` for the protocol error.
+public struct ZMQErrorDescription: Sendable, Equatable {
+    /// The error text.
+    public let text: String
+}
+
+/// The shared JSON coders of the control protocol (sorted keys, so output is stable).
+enum ControlCoding {
+    static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}

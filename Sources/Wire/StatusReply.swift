@@ -1,0 +1,193 @@
+/// The reply to `{"cmd": "status"}`: the daemon, ingest counters and every stream.
+///
+/// Every part is optional or defaulted so the daemon can fill what it knows and older clients
+/// keep reading newer replies (unknown keys are ignored).
+public struct StatusReply: Codable, Sendable, Equatable {
+    /// Always true in a success reply.
+    public var ok: Bool
+    /// Process facts.
+    public var daemon: DaemonStatus
+    /// Counters over all streams.
+    public var ingest: IngestStatus
+    /// One entry per known stream, by name.
+    public var streams: [StreamStatus]
+
+    /// Creates a status reply.
+    public init(daemon: DaemonStatus, ingest: IngestStatus, streams: [StreamStatus]) {
+        self.ok = true
+        self.daemon = daemon
+        self.ingest = ingest
+        self.streams = streams
+    }
+}
+
+/// The daemon process: version, uptime, pid, endpoints.
+public struct DaemonStatus: Codable, Sendable, Equatable {
+    /// `aed --version` text.
+    public var version: String
+    /// Seconds since start.
+    public var uptimeSeconds: Double
+    /// Process id.
+    public var pid: Int32
+    /// Where it listens and connects.
+    public var endpoints: EndpointsStatus
+
+    /// Creates the daemon part.
+    public init(version: String, uptimeSeconds: Double, pid: Int32, endpoints: EndpointsStatus) {
+        self.version = version
+        self.uptimeSeconds = uptimeSeconds
+        self.pid = pid
+        self.endpoints = endpoints
+    }
+}
+
+/// The daemon's endpoints, as bound (real ports) or connected.
+public struct EndpointsStatus: Codable, Sendable, Equatable {
+    /// SUB endpoints bound for publishers (`--ingest`).
+    public var ingest: [String]
+    /// Publisher endpoints dialed (`--connect`).
+    public var connect: [String]
+    /// The control REP endpoint.
+    public var control: String
+    /// The alert PUB endpoint, if any.
+    public var alerts: String?
+
+    /// Creates the endpoints part.
+    public init(ingest: [String] = [], connect: [String] = [], control: String, alerts: String? = nil) {
+        self.ingest = ingest
+        self.connect = connect
+        self.control = control
+        self.alerts = alerts
+    }
+}
+
+/// Ingest counters in vectors (a whole-message rejection of unknown size counts 1).
+public struct IngestStatus: Codable, Sendable, Equatable {
+    /// Vectors received (accepted and rejected).
+    public var received: Int
+    /// Vectors scored.
+    public var scored: Int
+    /// Rejections by reason name (`"dim"`, `"nonfinite"`, ...; see `RejectionReason`).
+    public var rejected: [String: Int]
+
+    /// Creates the counters.
+    public init(received: Int = 0, scored: Int = 0, rejected: [String: Int] = [:]) {
+        self.received = received
+        self.scored = scored
+        self.rejected = rejected
+    }
+}
+
+/// Where a stream is in its life.
+public enum StreamState: String, Codable, Sendable, CaseIterable {
+    /// Collecting samples for its first model.
+    case warming
+    /// Scoring with an active model.
+    case scoring
+    /// Scoring (if it has a model) while a retrain runs.
+    case training
+}
+
+/// One stream's status.
+public struct StreamStatus: Codable, Sendable, Equatable {
+    /// Stream name.
+    public var name: String
+    /// Features per vector, nil until fixed.
+    public var dimension: Int?
+    /// Life-cycle state.
+    public var state: StreamState
+    /// Vectors received.
+    public var received: Int
+    /// Vectors scored.
+    public var scored: Int
+    /// Rejections by reason name.
+    public var rejected: [String: Int]
+    /// Sequence gaps seen (missing `seq` numbers).
+    public var gaps: Int
+    /// Alerts raised.
+    public var alerts: Int
+    /// Vectors in the retrain buffer.
+    public var bufferSize: Int
+    /// The active model per detector.
+    public var models: [ModelStatus]
+    /// The last training run, if any.
+    public var lastTrainingRun: TrainingRunStatus?
+
+    /// Creates a stream's status.
+    public init(name: String, dimension: Int? = nil, state: StreamState, received: Int = 0, scored: Int = 0,
+                rejected: [String: Int] = [:], gaps: Int = 0, alerts: Int = 0, bufferSize: Int = 0,
+                models: [ModelStatus] = [], lastTrainingRun: TrainingRunStatus? = nil) {
+        self.name = name
+        self.dimension = dimension
+        self.state = state
+        self.received = received
+        self.scored = scored
+        self.rejected = rejected
+        self.gaps = gaps
+        self.alerts = alerts
+        self.bufferSize = bufferSize
+        self.models = models
+        self.lastTrainingRun = lastTrainingRun
+    }
+}
+
+/// An active model of one detector.
+public struct ModelStatus: Codable, Sendable, Equatable {
+    /// Detector name (`ae`, `vae`, ...).
+    public var detector: String
+    /// Model version, increasing per stream and detector.
+    public var version: Int
+    /// Creation time, seconds since the Unix epoch.
+    public var created: Double
+    /// Final training loss (the detector's objective, e.g. MSE or negative ELBO in nats).
+    public var trainLoss: Double?
+    /// Validation loss on held-out normal data.
+    public var validationLoss: Double?
+    /// The calibrated threshold.
+    public var threshold: ThresholdStatus?
+
+    /// Creates a model status.
+    public init(detector: String, version: Int, created: Double, trainLoss: Double? = nil,
+                validationLoss: Double? = nil, threshold: ThresholdStatus? = nil) {
+        self.detector = detector
+        self.version = version
+        self.created = created
+        self.trainLoss = trainLoss
+        self.validationLoss = validationLoss
+        self.threshold = threshold
+    }
+}
+
+/// A calibrated threshold on the anomaly score (higher score = more anomalous).
+public struct ThresholdStatus: Codable, Sendable, Equatable {
+    /// The threshold value, in the detector's score units.
+    public var value: Double
+    /// Calibration method (`quantile`, `pot`).
+    public var method: String
+    /// The target false-positive rate it was calibrated for.
+    public var targetFalsePositiveRate: Double
+
+    /// Creates a threshold status.
+    public init(value: Double, method: String, targetFalsePositiveRate: Double) {
+        self.value = value
+        self.method = method
+        self.targetFalsePositiveRate = targetFalsePositiveRate
+    }
+}
+
+/// The outcome of a training run.
+public struct TrainingRunStatus: Codable, Sendable, Equatable {
+    /// `trained`, `skipped`, `failed`, `running`.
+    public var outcome: String
+    /// Why it was skipped or failed.
+    public var reason: String?
+    /// End time, seconds since the Unix epoch (nil while running).
+    public var finished: Double?
+
+    /// Creates a training run status.
+    public init(outcome: String, reason: String? = nil, finished: Double? = nil) {
+        self.outcome = outcome
+        self.reason = reason
+        self.finished = finished
+    }
+}
