@@ -104,7 +104,9 @@ final class IngestLoop: @unchecked Sendable {
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         }
-        let control = try attempt(controlEndpoint) { try context.socket(.rep, lingerMilliseconds: 200) }
+        // ROUTER, not REP: a `retrain --wait` reply can wait for its run while other requests
+        // are answered; every request still gets exactly one reply.
+        let control = try attempt(controlEndpoint) { try context.socket(.router, lingerMilliseconds: 200) }
         self.control = control
         let boundControl = try attempt(controlEndpoint) {
             try control.set(.maximumMessageSize(bytes: 1 << 20))
@@ -255,12 +257,7 @@ final class IngestLoop: @unchecked Sendable {
     private func publish(_ alerts: [NewAlert], on publisher: Socket) {
         let encoder = JSONEncoder()
         for alert in alerts {
-            let entry = AlertEntry(
-                id: 0, stream: alert.stream, vectorTime: alert.vectorTime, receiveTime: alert.receiveTime,
-                detector: alert.detector, anomalyScore: alert.anomalyScore, threshold: alert.threshold,
-                severity: alert.severity, modelVersion: alert.modelVersion,
-                topFeatures: alert.topFeatures.map { FeatureShare(feature: $0.feature, share: $0.share) })
-            guard let body = try? encoder.encode(entry) else { continue }
+            guard let body = try? encoder.encode(Self.alertRecord(alert)) else { continue }
             _ = try? publisher.sendMultipart([Array("alerts.\(alert.stream)".utf8), Array(body)], dontWait: true)
         }
     }
@@ -270,6 +267,7 @@ final class IngestLoop: @unchecked Sendable {
     private func tick() {
         let now = Date().timeIntervalSince1970
         applyTrainingEvents()
+        answerWaits(now: now)
         applyReloads()
         guard now - lastTick >= 0.25 else { return }
         lastTick = now
@@ -420,6 +418,17 @@ final class IngestLoop: @unchecked Sendable {
 
     // MARK: Control
 
+    /// A `retrain --wait` whose reply waits for its runs.
+    struct PendingWait {
+        var envelope: [[UInt8]]
+        var requestID: Int
+        var streams: [String]
+        var deadline: Double
+    }
+    var pendingWaits: [PendingWait] = []
+    /// How long a `retrain --wait` may wait before it is answered with what finished, seconds.
+    static let maximumWait = 3_600.0
+
     private func drainControl(_ socket: Socket) {
         for _ in 0..<64 {
             let received: Bool
@@ -430,107 +439,184 @@ final class IngestLoop: @unchecked Sendable {
                 return
             }
             guard received else { return }
-            let reply: [UInt8]
-            if controlMessage.frameCount != 1 {
-                reply = Self.errorReply("expected one frame with a JSON request, got \(controlMessage.frameCount)")
+            // ROUTER framing: [identity][...][empty][request] from REQ; echo everything before
+            // the request as the envelope. Without a delimiter the peer gets [identity][reply].
+            let frames = controlMessage.arrays
+            let stored = controlMessage.storedFrameCount
+            guard stored >= 1 else { continue }
+            var envelope: [[UInt8]]
+            let body: [UInt8]?
+            if let delimiter = frames.firstIndex(where: { $0.isEmpty }), delimiter >= 1,
+                delimiter == frames.count - 2, controlMessage.frameCount == stored
+            {
+                envelope = Array(frames[0...delimiter])
+                body = frames[delimiter + 1]
             } else {
-                reply = controlMessage[0].withUnsafeBytes { handleControl(Data($0)) }
+                envelope = [frames[0]]
+                body = nil
             }
-            do {
-                _ = try socket.send(reply)
-            } catch {
-                logger.warning("control reply failed", metadata: ["error": "\(error)"])
+            let reply: [UInt8]?
+            if let body {
+                reply = handleControl(body, envelope: envelope)
+            } else {
+                reply = ControlReply.error("expected a request frame from a REQ socket: [empty][JSON]")
             }
+            guard let reply else { continue }
+            envelope.append(reply)
+            sendControl(envelope)
         }
     }
 
-    static func errorReply(_ text: String) -> [UInt8] {
-        (try? Array(JSONEncoder().encode(ControlErrorReply(error: text)))) ?? Array("{\"ok\":false}".utf8)
+    private func sendControl(_ frames: [[UInt8]]) {
+        guard let control else { return }
+        do {
+            _ = try control.sendMultipart(frames, dontWait: true)
+        } catch {
+            logger.warning("control reply failed", metadata: ["error": "\(error)"])
+        }
     }
 
-    /// Answers one control request; every input gets a reply.
-    func handleControl(_ body: Data) -> [UInt8] {
+    /// Answers one control request; returns nil when the reply is deferred (`retrain` with wait).
+    func handleControl(_ body: [UInt8], envelope: [[UInt8]]) -> [UInt8]? {
         let request: ControlRequest
         do {
-            request = try JSONDecoder().decode(ControlRequest.self, from: body)
+            request = try ControlRequest.decode(body)
         } catch {
-            return Self.errorReply("malformed request: expected JSON like {\"cmd\": \"status\"}")
+            return ControlReply.error("\(error)")
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         do {
-            switch request.cmd {
-            case "ping":
-                return Array("{\"ok\":true}".utf8)
-            case "status":
-                return Array(try encoder.encode(status()))
-            case "retrain":
-                let names = request.streams ?? []
+            switch request {
+            case .status:
+                return try ControlReply.encode(status())
+            case .retrain(let names, let wait):
                 let unknown = names.filter { streams[$0] == nil }
-                guard unknown.isEmpty else { return Self.errorReply("unknown stream(s): \(unknown.joined(separator: ", "))") }
+                guard unknown.isEmpty else { return ControlReply.error("unknown stream(s): \(unknown.joined(separator: ", "))") }
                 let targets = names.isEmpty ? streams.keys.sorted() : names
-                guard !targets.isEmpty else { return Self.errorReply("no streams yet: nothing to retrain") }
+                guard !targets.isEmpty else { return ControlReply.error("no streams yet: nothing to retrain") }
                 let id = nextRequestID
                 nextRequestID += 1
                 for name in targets { requestedRuns[name, default: []].append(id) }
-                logger.info("retrain requested", metadata: ["streams": "\(targets.joined(separator: ","))", "request": "\(id)"])
-                return Array(try encoder.encode(RetrainReply(request: id, streams: targets)))
-            case "alerts":
-                let limit = request.limit ?? 100
-                guard (0...100_000).contains(limit) else { return Self.errorReply("limit must be in 0...100000") }
-                let records = try store.alerts(stream: request.stream, since: request.since, limit: limit)
-                let entries = records.map { record in
-                    AlertEntry(
-                        id: record.id, stream: record.alert.stream, vectorTime: record.alert.vectorTime,
-                        receiveTime: record.alert.receiveTime, detector: record.alert.detector,
-                        anomalyScore: record.alert.anomalyScore, threshold: record.alert.threshold,
-                        severity: record.alert.severity, modelVersion: record.alert.modelVersion,
-                        topFeatures: record.alert.topFeatures.map { FeatureShare(feature: $0.feature, share: $0.share) })
+                logger.info("retrain requested", metadata: ["streams": "\(targets.joined(separator: ","))", "request": "\(id)", "wait": "\(wait)"])
+                if wait {
+                    pendingWaits.append(
+                        PendingWait(envelope: envelope, requestID: id, streams: targets,
+                                    deadline: Date().timeIntervalSince1970 + Self.maximumWait))
+                    return nil
                 }
-                return Array(try encoder.encode(AlertsReply(alerts: entries)))
-            default:
-                return Self.errorReply("unknown command \"\(request.cmd)\" (status, retrain, alerts, ping)")
+                return try ControlReply.encode(
+                    RetrainReply(runs: targets.map { RetrainResult(stream: $0, outcome: "started") }))
+            case .alerts(let stream, let since, let limit):
+                let records = try store.alerts(stream: stream, since: since, limit: min(limit ?? 100, 100_000))
+                return try ControlReply.encode(AlertsReply(alerts: records.map { Self.alertRecord($0.alert) }))
             }
         } catch {
-            return Self.errorReply("\(request.cmd) failed: \(error)")
+            return ControlReply.error("\(request.command) failed: \(error)")
         }
     }
 
-    func status() -> DaemonStatus {
+    static func alertRecord(_ record: StoredAlert) -> Wire.AlertRecord {
+        alertRecord(record.alert)
+    }
+
+    static func alertRecord(_ alert: NewAlert) -> Wire.AlertRecord {
+        Wire.AlertRecord(
+            stream: alert.stream, ts: alert.vectorTime, receivedAt: alert.receiveTime, detector: alert.detector,
+            score: alert.anomalyScore, threshold: alert.threshold, severity: alert.severity,
+            modelVersion: alert.modelVersion,
+            topFeatures: alert.topFeatures.map { Wire.FeatureContribution(index: $0.feature, share: $0.share) })
+    }
+
+    /// Answers the `retrain --wait` requests whose runs have all finished (or timed out).
+    func answerWaits(now: Double) {
+        guard !pendingWaits.isEmpty else { return }
+        var still: [PendingWait] = []
+        for wait in pendingWaits {
+            let done = wait.streams.allSatisfy { (completedRequests[$0] ?? 0) >= wait.requestID || streams[$0] == nil }
+            guard done || now >= wait.deadline else {
+                still.append(wait)
+                continue
+            }
+            var results: [RetrainResult] = []
+            for name in wait.streams {
+                for run in (lastRuns[name] ?? [:]).values.sorted(by: { $0.detector < $1.detector }) {
+                    results.append(
+                        RetrainResult(
+                            stream: name, detector: run.detector, outcome: run.outcome == "ok" ? "trained" : run.outcome,
+                            reason: run.reason, modelVersion: run.modelVersion, validationLoss: run.validationLoss,
+                            finished: run.finished))
+                }
+            }
+            var frames = wait.envelope
+            if done {
+                frames.append((try? ControlReply.encode(RetrainReply(runs: results))) ?? ControlReply.error("encoding failed"))
+            } else {
+                frames.append(ControlReply.error("retrain still running after \(Int(Self.maximumWait)) s"))
+            }
+            sendControl(frames)
+        }
+        pendingWaits = still
+    }
+
+    func status() -> StatusDocument {
         let now = Date().timeIntervalSince1970
         let totals = writer.totals.withLock { $0 }
         var unattributedCounts = unattributed.byName.filter { $0.value > 0 }
         for (key, value) in unattributedExtra { unattributedCounts[key, default: 0] += value }
-        let streamStatuses = streams.keys.sorted().compactMap { name -> StreamStatus? in
+        var ingest = IngestStatus()
+        let documents = streams.keys.sorted().compactMap { name -> StreamDocument? in
             guard let runtime = streams[name] else { return nil }
             runtime.scoredRate.roll(now: now)
             let c = runtime.counters
             let rejected = runtime.rejections.byName.filter { $0.value > 0 }
-            return StreamStatus(
-                name: name, state: runtime.phase.rawValue, dimension: runtime.dimension,
-                received: c.accepted + runtime.rejections.total, accepted: c.accepted, scored: c.scored,
-                rejected: rejected, gaps: c.gaps,
-                receivedRate: runtime.scoredRate.rate, scoredRate: runtime.scoredRate.rate, latency: runtime.latency,
-                buffered: runtime.buffer?.count ?? 0, bufferCapacity: runtime.settings.bufferSize,
-                minimumSamples: runtime.settings.minimumSamples, alerts: c.alerts, episodes: c.episodes,
+            let runs = (lastRuns[name] ?? [:]).values.sorted { $0.detector < $1.detector }
+            let last = runs.max { $0.finished < $1.finished }
+            let received = c.accepted + runtime.rejections.total
+            ingest.received += received
+            ingest.scored += c.scored
+            for (reason, count) in rejected { ingest.rejected[reason, default: 0] += count }
+            return StreamDocument(
+                name: name, dimension: runtime.dimension,
+                state: StreamState(rawValue: runtime.phase.rawValue) ?? .warming,
+                received: received, scored: c.scored, rejected: rejected, gaps: c.gaps,
+                alerts: c.alerts.values.reduce(0, +), bufferSize: runtime.buffer?.count ?? 0,
                 models: runtime.models.map {
                     ModelStatus(
                         detector: $0.kind.rawValue, version: $0.version, created: $0.created, trainLoss: $0.trainLoss,
-                        validationLoss: $0.validationLoss, threshold: $0.threshold, thresholdMethod: $0.thresholdMethod,
-                        targetFalsePositiveRate: $0.targetFalsePositiveRate)
+                        validationLoss: $0.validationLoss,
+                        threshold: ThresholdStatus(
+                            value: $0.threshold, method: $0.thresholdMethod, targetFalsePositiveRate: $0.targetFalsePositiveRate))
                 },
-                lastRuns: (lastRuns[name] ?? [:]).values.sorted { $0.detector < $1.detector },
-                completedRequest: completedRequests[name] ?? 0, pendingRequests: requestedRuns[name] ?? [])
+                lastTrainingRun: runtime.trainingInFlight
+                    ? TrainingRunStatus(outcome: "running")
+                    : last.map {
+                        TrainingRunStatus(outcome: $0.outcome == "ok" ? "trained" : $0.outcome, reason: $0.reason, finished: $0.finished)
+                    },
+                accepted: c.accepted, scoredRate: runtime.scoredRate.rate, latency: runtime.latency,
+                bufferCapacity: runtime.settings.bufferSize, minimumSamples: runtime.settings.minimumSamples,
+                alertsByDetector: c.alerts, episodes: c.episodes, alertsDropped: c.alertsDropped, runs: runs)
         }
-        return DaemonStatus(
-            version: AnomalyDaemon.version, pid: getpid(), started: daemon.startTime, now: now,
-            ingest: endpoints?.ingest ?? [], control: endpoints?.control ?? "",
-            alertPublish: endpoints?.alertPublish, unattributedRejections: unattributedCounts,
-            alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 },
-            streams: streamStatuses)
+        for (reason, count) in unattributedCounts {
+            ingest.rejected[reason, default: 0] += count
+            ingest.received += count
+        }
+        let settings = configuration.daemon
+        return StatusDocument(
+            daemon: Wire.DaemonStatus(
+                version: AnomalyDaemon.version, uptimeSeconds: now - daemon.startTime, pid: getpid(),
+                endpoints: EndpointsStatus(
+                    ingest: endpoints?.ingest.filter { !settings.ingestConnects.contains($0) } ?? [],
+                    connect: settings.ingestConnects, control: endpoints?.control ?? "",
+                    alerts: endpoints?.alertPublish)),
+            ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,
+            alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
     }
 
     private func closeSockets() {
+        // Answer waiting clients before the socket goes.
+        for wait in pendingWaits {
+            sendControl(wait.envelope + [ControlReply.error("aed is stopping")])
+        }
+        pendingWaits = []
         subscriber?.close()
         control?.close()
         alertPublisher?.close()

@@ -163,7 +163,7 @@ final class StreamRuntime {
     }
 
     /// The `limit` largest feature contributions of each alerting row, as shares of the row's total.
-    private func topFeatures(model: ScoringModel, batch: [Float], rows: [Int], limit: Int) -> [[FeatureContribution]] {
+    private func topFeatures(model: ScoringModel, batch: [Float], rows: [Int], limit: Int) -> [[StoredFeatureContribution]] {
         guard limit > 0, let dimension else { return rows.map { _ in [] } }
         var values = [Float]()
         values.reserveCapacity(rows.count * dimension)
@@ -176,7 +176,7 @@ final class StreamRuntime {
             let total = row.reduce(0) { $0 + Double(max($1, 0)) }
             guard total > 0, total.isFinite else { return [] }
             let ranked = row.enumerated().sorted { $0.element > $1.element }.prefix(limit)
-            return ranked.map { FeatureContribution(feature: $0.offset, share: Double(max($0.element, 0)) / total) }
+            return ranked.map { StoredFeatureContribution(feature: $0.offset, share: Double(max($0.element, 0)) / total) }
         }
     }
 }
