@@ -1,0 +1,68 @@
+import Foundation
+import Tensor
+
+/// Builds, trains and restores detectors by kind; the entry points the daemon and `aectl eval` use.
+public enum DetectorFactory {
+    /// An untrained detector of `kind` with seeded initial weights and an identity scaler.
+    ///
+    /// PCA has nothing to initialize: it keeps the first `k` coordinate axes until fitted.
+    /// - Throws: `DetectorError.invalidOption` for bad options or `featureCount <= 0`.
+    public static func make(kind: DetectorKind, featureCount: Int, options: DetectorOptions) throws -> any AnomalyDetector {
+        try options.validate()
+        switch kind {
+        case .autoencoder, .sparseAutoencoder, .denoisingAutoencoder:
+            return try Autoencoder.initialized(kind: kind, featureCount: featureCount, options: options)
+        case .variationalAutoencoder:
+            return try VariationalAutoencoder.initialized(featureCount: featureCount, options: options)
+        case .pca:
+            guard featureCount > 0 else {
+                throw DetectorError.invalidOption(name: "featureCount", value: "\(featureCount)", reason: "must be positive")
+            }
+            let k = min(options.pcaComponents ?? max(1, featureCount - 1), featureCount)
+            var axes = [Float](repeating: 0, count: featureCount * k)
+            for j in 0..<k { axes[j * k + j] = 1 }
+            let configuration = PCADetector.Configuration(
+                featureCount: featureCount, components: k, explainedVariance: Array(repeating: 0, count: k), explainedVarianceRatio: 0)
+            let scaler = StandardScaler(
+                mean: Array(repeating: 0, count: featureCount), scale: Array(repeating: 1, count: featureCount),
+                degenerate: Array(repeating: false, count: featureCount))
+            return PCADetector(configuration: configuration, scaler: scaler, components: Tensor(shape: [featureCount, k], scalars: axes))
+        }
+    }
+
+    /// Fits a detector of `kind` on normal data `[samples, features]`; safe to call on a background thread.
+    /// - Throws: `DetectorError` for bad options or data, too few samples, or divergence.
+    public static func fit(kind: DetectorKind, data: Tensor, options: DetectorOptions) throws -> (any AnomalyDetector, FitReport) {
+        try options.validate()
+        guard data.rank == 2, data.shape[0] > 0, data.shape[1] > 0 else { throw DetectorError.emptyTrainingData(shape: data.shape) }
+        switch kind {
+        case .autoencoder, .sparseAutoencoder, .denoisingAutoencoder:
+            let (model, report) = try Autoencoder.fit(kind: kind, data: data, options: options)
+            return (model, report)
+        case .variationalAutoencoder:
+            let (model, report) = try VariationalAutoencoder.fit(data: data, options: options)
+            return (model, report)
+        case .pca:
+            let started = Date()
+            let model = try PCADetector.fit(data, componentCount: options.pcaComponents, varianceFraction: options.pcaVarianceFraction)
+            let errors = model.anomalyScores(data).map(Double.init)
+            let loss = errors.reduce(0, +) / Double(max(errors.count, 1))
+            let report = FitReport(
+                trainLosses: [loss], validationLosses: [], epochs: 1, samples: data.shape[0],
+                seconds: Date().timeIntervalSince(started), seed: options.seed,
+                diagnostics: ["pca.components": Double(model.configuration.components),
+                              "pca.explainedVarianceRatio": model.configuration.explainedVarianceRatio])
+            return (model, report)
+        }
+    }
+
+    /// Restores a detector from its stored form.
+    /// - Throws: `DetectorError.corruptModel` when the stored parts cannot be decoded.
+    public static func load(_ saved: SavedDetector) throws -> any AnomalyDetector {
+        switch saved.kind {
+        case .autoencoder, .sparseAutoencoder, .denoisingAutoencoder: try Autoencoder.load(saved)
+        case .variationalAutoencoder: try VariationalAutoencoder.load(saved)
+        case .pca: try PCADetector.load(saved)
+        }
+    }
+}

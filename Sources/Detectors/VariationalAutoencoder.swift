@@ -1,0 +1,298 @@
+import Foundation
+import Tensor
+
+/// A variational autoencoder with a Gaussian decoder; `anomalyScore = -log p(x)` in nats, estimated by
+/// importance sampling with `K` samples (Burda et al., ICLR 2016).
+///
+/// Encoder `z_std -> hidden... -> (mean, logVariance)`, each `[batch, latentDimensions]`; the posterior
+/// `q(h|x) = N(mean, exp(logVariance))`; prior `N(0, I)`; decoder `h -> hidden reversed... -> D` gives
+/// the mean of `p(x|h) = N(decoder(h), diag(v))` in standardized space, with a learned per-feature
+/// variance `v_f = minimumVariance + softplus(r_f)` (`minimumVariance = 0.01`, a standard deviation of at
+/// least 0.1 training deviations, so a perfectly predictable feature cannot gain unbounded weight);
+/// a feature that was constant in training (`StandardScaler.degenerate`) keeps `v_f = 1`. Trained on
+/// `-ELBO = 0.5 sum_f [(x_f - x^_f)^2 / v_f + log v_f + log 2 pi] + beta * KL(q || p)` with
+/// `h = mean + exp(logVariance / 2) * eps` (Kingma and Welling, ICLR 2014). A learned variance lets the
+/// likelihood resolve structure finer than one standard deviation (unit variance cannot: standardized
+/// clusters are never more than a few units apart).
+///
+/// Scoring: `-log p(x) ~ -(logsumexp_k log w_k - log K)`, `log w_k = log p(x|h_k) + log p(h_k) -
+/// log q(h_k|x)`, with a fixed matrix of `K` noise vectors drawn once from `scoringSeed`, shared by every
+/// row, so a vector's score does not depend on its batch or on time. For scoring only, `logVariance`
+/// is clamped to `[-30, 30]` so that extreme inputs give finite scores.
+public struct VariationalAutoencoder: AnomalyDetector {
+    /// The stored configuration of a VAE.
+    public struct Configuration: Sendable, Codable, Equatable {
+        public var featureCount: Int
+        public var hiddenDimensions: [Int]
+        public var latentDimensions: Int
+        public var activation: ActivationKind
+        /// `K`, the importance samples of the score.
+        public var importanceSamples: Int
+        /// The seed of the fixed scoring noise.
+        public var scoringSeed: UInt64
+        /// The options the model was trained with.
+        public var options: DetectorOptions
+    }
+
+    public let kind = DetectorKind.variationalAutoencoder
+    public let configuration: Configuration
+    public let scaler: StandardScaler
+    /// `D -> hidden...` with `activation` after every layer.
+    public let encoder: DenseStack
+    /// `hidden.last -> latentDimensions`, linear: the posterior mean.
+    public let meanHead: DenseStack
+    /// `hidden.last -> latentDimensions`, linear: the posterior log-variance.
+    public let logVarianceHead: DenseStack
+    /// `latentDimensions -> hidden reversed... -> D`, linear output: the decoder mean.
+    public let decoder: DenseStack
+    /// The raw decoder variance parameters `r`, `[features]`: `v_f = minimumVariance + softplus(r_f)`.
+    public let rawDecoderVariance: Tensor
+    /// The scoring noise `eps`, `[importanceSamples, latentDimensions]`.
+    public let scoringNoise: Tensor
+
+    /// The floor of the decoder variance, in squared standardized units.
+    public static let minimumVariance: Float = 0.01
+
+    public var featureCount: Int { configuration.featureCount }
+    var latentDimensions: Int { configuration.latentDimensions }
+
+    static let logTwoPi = log(2 * Double.pi)
+
+    /// Creates a detector from fitted parts; draws the scoring noise from `configuration.scoringSeed`.
+    public init(
+        configuration: Configuration, scaler: StandardScaler, encoder: DenseStack, meanHead: DenseStack,
+        logVarianceHead: DenseStack, decoder: DenseStack, rawDecoderVariance: Tensor
+    ) {
+        precondition(
+            rawDecoderVariance.shape == [configuration.featureCount],
+            "VAE: decoder variance \(rawDecoderVariance.shape) vs [\(configuration.featureCount)]")
+        self.configuration = configuration
+        self.rawDecoderVariance = rawDecoderVariance
+        self.scaler = scaler
+        self.encoder = encoder
+        self.meanHead = meanHead
+        self.logVarianceHead = logVarianceHead
+        self.decoder = decoder
+        var generator = Xoshiro256StarStar(seed: configuration.scoringSeed)
+        scoringNoise = .randomNormal([configuration.importanceSamples, configuration.latentDimensions], using: &generator)
+    }
+
+    /// An untrained VAE (seeded initialization, identity scaler).
+    /// - Throws: `DetectorError.invalidOption` for bad options.
+    public static func initialized(featureCount: Int, options: DetectorOptions) throws -> VariationalAutoencoder {
+        try options.validate()
+        guard featureCount > 0 else { throw DetectorError.invalidOption(name: "featureCount", value: "\(featureCount)", reason: "must be positive") }
+        let hidden = options.hiddenDimensions
+        let latent = options.latentDimensions
+        var generator = Xoshiro256StarStar(seed: options.seed)
+        let encoder = DenseStack.initialized(
+            name: "encoder", sizes: [featureCount] + hidden, activations: Array(repeating: options.activation, count: hidden.count), using: &generator)
+        let last = hidden[hidden.count - 1]
+        let meanHead = DenseStack.initialized(name: "mean", sizes: [last, latent], activations: [.identity], using: &generator)
+        let logVarianceHead = DenseStack.initialized(name: "logVariance", sizes: [last, latent], activations: [.identity], using: &generator)
+        let decoder = DenseStack.initialized(
+            name: "decoder", sizes: [latent] + hidden.reversed() + [featureCount],
+            activations: Array(repeating: options.activation, count: hidden.count) + [.identity], using: &generator)
+        let configuration = Configuration(
+            featureCount: featureCount, hiddenDimensions: hidden, latentDimensions: latent, activation: options.activation,
+            importanceSamples: options.importanceSamples, scoringSeed: options.seed ^ 0x5C0E_5EED, options: options)
+        let scaler = StandardScaler(
+            mean: Array(repeating: 0, count: featureCount), scale: Array(repeating: 1, count: featureCount),
+            degenerate: Array(repeating: false, count: featureCount))
+        return VariationalAutoencoder(
+            configuration: configuration, scaler: scaler, encoder: encoder, meanHead: meanHead,
+            logVarianceHead: logVarianceHead, decoder: decoder,
+            rawDecoderVariance: Tensor(repeating: initialRawVariance, shape: [featureCount]))
+    }
+
+    /// `r` with `minimumVariance + softplus(r) = 1`.
+    static let initialRawVariance = Float(log(exp(1 - Double(minimumVariance)) - 1))
+
+    /// The decoder log-variance `log v_f` of each feature, `[features]` (0 for degenerate features).
+    public var decoderLogVariance: [Float] {
+        rawDecoderVariance.softplus().scalars.enumerated().map { f, s in
+            scaler.degenerate[f] ? 0 : Foundation.log(Self.minimumVariance + s)
+        }
+    }
+
+    /// The posterior parameters of standardized input, each `[samples, latentDimensions]`.
+    public func encode(standardized z: Tensor) -> (mean: Tensor, logVariance: Tensor) {
+        let hidden = encoder(z)
+        return (meanHead(hidden), logVarianceHead(hidden))
+    }
+
+    /// Per-row importance-sampling terms for `rows` of standardized input.
+    /// Returns per row: `-log p(x)` (IWAE, K samples), the negative ELBO averaged over the K samples,
+    /// and the per-feature squared errors weighted by the normalized importance weights `[samples, features]`.
+    func evaluate(standardized z: Tensor, samples k: Int? = nil) -> (nll: [Double], negativeELBO: [Double], weightedErrors: [Float]) {
+        let n = z.shape[0], d = featureCount, l = latentDimensions
+        let kk = min(k ?? configuration.importanceSamples, configuration.importanceSamples)
+        let posterior = encode(standardized: z)
+        let mean = posterior.mean.scalars
+        let logVariance = posterior.logVariance.scalars.map { min(max($0, -30), 30) }
+        // h[k, r, :] = mean[r] + exp(logVariance[r] / 2) * eps[k]; rows k-major.
+        var h = [Float](repeating: 0, count: kk * n * l)
+        for sample in 0..<kk {
+            for r in 0..<n {
+                for j in 0..<l {
+                    let e = scoringNoise.scalars[sample * l + j]
+                    h[(sample * n + r) * l + j] = mean[r * l + j] + (0.5 * logVariance[r * l + j]).clampedExp * e
+                }
+            }
+        }
+        let decoded = decoder(Tensor(shape: [kk * n, l], scalars: h)).scalars
+        var nll = [Double](repeating: 0, count: n)
+        var negativeELBO = [Double](repeating: 0, count: n)
+        var weighted = [Float](repeating: 0, count: n * d)
+        var logWeights = [Double](repeating: 0, count: kk)
+        var errors = [Double](repeating: 0, count: kk * d)
+        let decoderLogVariance = self.decoderLogVariance.map(Double.init)
+        let precision = decoderLogVariance.map { exp(-$0) }
+        let constantX = 0.5 * (Double(d) * Self.logTwoPi + decoderLogVariance.reduce(0, +))
+        for r in 0..<n {
+            var sumLogVariance = 0.0
+            for j in 0..<l { sumLogVariance += Double(logVariance[r * l + j]) }
+            var reconstruction = 0.0
+            for sample in 0..<kk {
+                var squared = 0.0
+                let base = (sample * n + r) * d
+                for f in 0..<d {
+                    let diff = Double(z.scalars[r * d + f]) - Double(decoded[base + f])
+                    let e = diff * diff * precision[f]
+                    errors[sample * d + f] = e
+                    squared += e
+                }
+                let logPxGivenH = -0.5 * squared - constantX
+                var hSquared = 0.0, epsSquared = 0.0
+                for j in 0..<l {
+                    let hv = Double(h[(sample * n + r) * l + j])
+                    let e = Double(scoringNoise.scalars[sample * l + j])
+                    hSquared += hv * hv
+                    epsSquared += e * e
+                }
+                // log p(h) - log q(h|x): the (l/2) log 2 pi terms cancel.
+                let logPrior = -0.5 * hSquared
+                let logPosterior = -0.5 * epsSquared - 0.5 * sumLogVariance
+                logWeights[sample] = logPxGivenH + logPrior - logPosterior
+                reconstruction -= logWeights[sample]
+            }
+            let top = logWeights.prefix(kk).max() ?? 0
+            var total = 0.0
+            for sample in 0..<kk { total += exp(logWeights[sample] - top) }
+            nll[r] = -(top + log(total) - log(Double(kk)))
+            negativeELBO[r] = reconstruction / Double(kk)
+            for sample in 0..<kk {
+                let w = exp(logWeights[sample] - top) / total
+                for f in 0..<d { weighted[r * d + f] += Float(w * errors[sample * d + f]) }
+            }
+        }
+        return (nll, negativeELBO, weighted)
+    }
+
+    /// Applies `body` to chunks of at most 512 rows of the standardized batch and concatenates.
+    func chunked<T>(_ batch: Tensor, _ body: (Tensor) -> [T]) -> [T] {
+        precondition(batch.rank == 2 && batch.shape[1] == featureCount, "VAE: batch \(batch.shape) vs [samples, \(featureCount)]")
+        let z = scaler.transform(batch)
+        let n = z.shape[0], d = featureCount
+        var out: [T] = []
+        out.reserveCapacity(n)
+        var start = 0
+        while start < n {
+            let end = min(n, start + 512)
+            body(Tensor(shape: [end - start, d], scalars: Array(z.scalars[(start * d)..<(end * d)]))).forEach { out.append($0) }
+            start = end
+        }
+        return out
+    }
+
+    /// `-log p(x)` per row in nats, importance-sampled with `K` samples, `[samples, features]` -> `[samples]`.
+    public func anomalyScores(_ batch: Tensor) -> [Float] {
+        chunked(batch) { evaluate(standardized: $0).nll.map { Float($0) } }
+    }
+
+    /// The importance-sampled `-log p(x)` with the first `k <= importanceSamples` noise vectors (the
+    /// bound tightens as `k` grows), in nats.
+    public func negativeLogLikelihood(_ batch: Tensor, importanceSamples k: Int) -> [Float] {
+        chunked(batch) { evaluate(standardized: $0, samples: k).nll.map { Float($0) } }
+    }
+
+    /// The negative ELBO per row in nats, `E_q[-log p(x|h) - log p(h) + log q(h|x)]`, averaged over the
+    /// `K` fixed noise vectors; never below `anomalyScores` (Jensen's inequality on the same samples).
+    public func negativeELBO(_ batch: Tensor) -> [Float] {
+        chunked(batch) { evaluate(standardized: $0).negativeELBO.map { Float($0) } }
+    }
+
+    /// The analytic KL per latent dimension averaged over the rows, `0.5 (mean^2 + exp(logVariance) - 1 - logVariance)`,
+    /// `[latentDimensions]`, in nats; dimensions near 0 have collapsed to the prior.
+    public func klDivergencePerDimension(_ batch: Tensor) -> [Double] {
+        let posterior = encode(standardized: scaler.transform(batch))
+        let n = batch.shape[0], l = latentDimensions
+        var kl = [Double](repeating: 0, count: l)
+        for r in 0..<n {
+            for j in 0..<l {
+                let m = Double(posterior.mean.scalars[r * l + j]), lv = Double(posterior.logVariance.scalars[r * l + j])
+                kl[j] += 0.5 * (m * m + exp(lv) - 1 - lv)
+            }
+        }
+        return kl.map { $0 / Double(max(n, 1)) }
+    }
+
+    /// Each feature's share of the importance-weighted squared reconstruction error (divided by the
+    /// decoder variance): `[samples, features]`, non-negative, each row summing to 1 (a likelihood in nats
+    /// can be negative, so shares rather than parts of the score).
+    public func featureContributions(_ batch: Tensor) -> Tensor {
+        let d = featureCount
+        let rows: [[Float]] = chunked(batch) { z in
+            let result = evaluate(standardized: z)
+            return (0..<z.shape[0]).map { r in
+                let errors = Array(result.weightedErrors[(r * d)..<((r + 1) * d)])
+                let total = errors.reduce(0, +)
+                return total > 0 && total.isFinite ? errors.map { $0 / total } : Array(repeating: 1 / Float(d), count: d)
+            }
+        }
+        return Tensor(shape: [rows.count, d], scalars: rows.flatMap { $0 })
+    }
+
+    public func saved() throws -> SavedDetector {
+        let json = JSONEncoder()
+        json.outputFormatting = [.sortedKeys]
+        let tensors = encoder.namedTensors + meanHead.namedTensors + logVarianceHead.namedTensors + decoder.namedTensors
+            + [(name: "likelihood.rawVariance", tensor: rawDecoderVariance)]
+        return SavedDetector(
+            kind: kind, configuration: try json.encode(configuration), scaler: try json.encode(scaler),
+            weights: Data(Checkpoint.encode(tensors)))
+    }
+
+    /// Restores a VAE saved by `saved()`.
+    /// - Throws: `DetectorError.corruptModel` when a part cannot be decoded or shapes disagree.
+    public static func load(_ saved: SavedDetector) throws -> VariationalAutoencoder {
+        let configuration: Configuration
+        let scaler: StandardScaler
+        let tensors: [(name: String, tensor: Tensor)]
+        let template: VariationalAutoencoder
+        do {
+            configuration = try JSONDecoder().decode(Configuration.self, from: saved.configuration)
+            scaler = try JSONDecoder().decode(StandardScaler.self, from: saved.scaler)
+            tensors = try Checkpoint.decode([UInt8](saved.weights))
+            template = try initialized(featureCount: configuration.featureCount, options: configuration.options)
+        } catch {
+            throw DetectorError.corruptModel("vae: \(error)")
+        }
+        guard scaler.featureCount == configuration.featureCount, configuration.importanceSamples > 0 else {
+            throw DetectorError.corruptModel("vae: scaler or importance samples do not match the configuration")
+        }
+        let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
+        guard let raw = byName["likelihood.rawVariance"], raw.shape == [configuration.featureCount] else {
+            throw DetectorError.corruptModel("vae: missing or misshaped likelihood.rawVariance")
+        }
+        return VariationalAutoencoder(
+            configuration: configuration, scaler: scaler, encoder: try template.encoder.loading(byName),
+            meanHead: try template.meanHead.loading(byName), logVarianceHead: try template.logVarianceHead.loading(byName),
+            decoder: try template.decoder.loading(byName), rawDecoderVariance: raw)
+    }
+}
+
+extension Float {
+    /// `e^self`, computed in `Double` and clamped to the finite `Float` range.
+    fileprivate var clampedExp: Float { Float(Swift.min(Foundation.exp(Double(self)), Double(Float.greatestFiniteMagnitude))) }
+}

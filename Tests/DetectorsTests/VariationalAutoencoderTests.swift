@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+import Tensor
+@testable import Detectors
+
+@Suite struct VariationalAutoencoderTests {
+    @Test func klOfStandardNormalIsZeroAndMatchesMonteCarlo() {
+        let zero = klDivergence(mean: Variable(.zeros([3, 4])), logVariance: Variable(.zeros([3, 4])))
+        #expect(zero.value.scalars[0] == 0)
+        let mean: [Float] = [0.5, -1.2, 2.0]
+        let logVariance: [Float] = [-0.7, 0.4, 1.1]
+        let analytic = Double(klDivergence(mean: Variable(Tensor(shape: [1, 3], scalars: mean)),
+                                           logVariance: Variable(Tensor(shape: [1, 3], scalars: logVariance))).value.scalars[0])
+        // KL = E_q[log q(h) - log p(h)], with h = mean + sigma * eps.
+        var rng = SplitMix64(seed: 31)
+        let samples = 200_000
+        var total = 0.0
+        for _ in 0..<samples {
+            for j in 0..<3 {
+                let eps = rng.nextGaussian()
+                let sigma = exp(Double(logVariance[j]) / 2)
+                let h = Double(mean[j]) + sigma * eps
+                total += (-0.5 * eps * eps - log(sigma)) - (-0.5 * h * h)
+            }
+        }
+        let monteCarlo = total / Double(samples)
+        #expect(abs(monteCarlo - analytic) < 0.02 * analytic, "Monte Carlo \(monteCarlo) vs analytic \(analytic)")
+    }
+
+    static let clusters: Tensor = {
+        var rng = SplitMix64(seed: 32)
+        var scalars: [Float] = []
+        for i in 0..<600 {
+            let center: Double = i % 2 == 0 ? -5 : 5
+            scalars.append(Float(center + 0.4 * rng.nextGaussian()))
+            scalars.append(Float(center + 0.4 * rng.nextGaussian()))
+        }
+        return Tensor(shape: [600, 2], scalars: scalars)
+    }()
+
+    static func clusterModel() throws -> (VariationalAutoencoder, FitReport) {
+        var options = TestData.smallOptions(epochs: 150)
+        options.latentDimensions = 2
+        options.hiddenDimensions = [32]
+        options.importanceSamples = 32
+        options.patience = 10
+        return try VariationalAutoencoder.fit(data: clusters, options: options)
+    }
+
+    @Test func emptyMiddleScoresFarAboveTheClusterCenters() throws {
+        let (vae, report) = try Self.clusterModel()
+        let scores = vae.anomalyScores(Tensor(shape: [3, 2], scalars: [-5, -5, 5, 5, 0, 0]))
+        let training = vae.anomalyScores(Self.clusters)
+        // The middle is less likely than every training vector, and at least e^1.5 times less likely
+        // than a cluster center.
+        #expect(scores[2] > (training.max() ?? .infinity), "middle \(scores[2]), training max \(training.max() ?? .nan)")
+        #expect(scores[2] > max(scores[0], scores[1]) + 1.5, "scores \(scores)")
+        let elbo = vae.negativeELBO(Tensor(shape: [3, 2], scalars: [-5, -5, 5, 5, 0, 0]))
+        for i in 0..<3 { #expect(elbo[i] >= scores[i] - 1e-3) }
+        #expect(report.diagnostics["kl.latent.0"] != nil && report.diagnostics["kl.latent.1"] != nil)
+        #expect((report.diagnostics["kl.total"] ?? 0) > 0)
+    }
+
+    @Test func importanceSampledBoundTightensWithK() throws {
+        let (vae, _) = try Self.clusterModel()
+        let rows = Tensor(shape: [200, 2], scalars: Array(Self.clusters.scalars.prefix(400)))
+        var means: [Int: Double] = [:]
+        for k in [1, 4, 32] {
+            var total = 0.0
+            for seed in 0..<10 {
+                var configuration = vae.configuration
+                configuration.scoringSeed = UInt64(seed)
+                let resampled = VariationalAutoencoder(
+                    configuration: configuration, scaler: vae.scaler, encoder: vae.encoder, meanHead: vae.meanHead,
+                    logVarianceHead: vae.logVarianceHead, decoder: vae.decoder, rawDecoderVariance: vae.rawDecoderVariance)
+                total += resampled.negativeLogLikelihood(rows, importanceSamples: k).reduce(0) { $0 + Double($1) }
+            }
+            means[k] = total / 2000
+        }
+        let m1 = means[1] ?? 0, m4 = means[4] ?? 0, m32 = means[32] ?? 0
+        #expect(m4 <= m1 + 1e-6 && m32 <= m4 + 1e-6, "-log p estimates by K: 1 \(m1), 4 \(m4), 32 \(m32)")
+    }
+
+    @Test func scoresAreReproducibleAndBatchIndependent() throws {
+        let (vae, _) = try Self.clusterModel()
+        let one = vae.anomalyScores(Tensor(shape: [1, 2], scalars: [1, 2]))
+        let within = vae.anomalyScores(Tensor(shape: [3, 2], scalars: [5, 5, 1, 2, -3, 0]))
+        #expect(one[0] == within[1])
+        #expect(vae.anomalyScores(Tensor(shape: [1, 2], scalars: [1, 2])) == one)
+        let contributions = vae.featureContributions(Tensor(shape: [3, 2], scalars: [5, 5, 1, 2, -3, 0]))
+        for r in 0..<3 {
+            let row = contributions.scalars[(r * 2)..<(r * 2 + 2)]
+            #expect(row.allSatisfy { $0 >= 0 })
+            #expect(abs(row.reduce(0, +) - 1) <= 1e-5)
+        }
+    }
+}
