@@ -28,7 +28,7 @@ public struct RetrainCommand: ParsableCommand {
             frame = try client.send(.retrain(streams: streams, wait: wait), timeoutMilliseconds: timeout)
             reply = try ControlReply.decode(RetrainReply.self, from: frame)
         } catch {
-            throw CommandFailure("aectl: \(error)")
+            throw CommandFailure("\(error)")
         }
         if json {
             printOut(String(decoding: frame, as: UTF8.self) + "\n")

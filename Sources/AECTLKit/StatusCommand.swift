@@ -42,7 +42,7 @@ func withClient<T>(_ options: ControlOptions, _ body: (ControlClient) throws(Con
     do {
         return try body(client)
     } catch {
-        throw CommandFailure("aectl: \(error)")
+        throw CommandFailure("\(error)")
     }
 }
 
@@ -63,13 +63,13 @@ public struct StatusCommand: ParsableCommand {
         do {
             frame = try client.send(.status)
         } catch {
-            throw CommandFailure("aectl: \(error)")
+            throw CommandFailure("\(error)")
         }
         let status: StatusReply
         do {
             status = try ControlReply.decode(StatusReply.self, from: frame)
         } catch {
-            throw CommandFailure("aectl: \(error)")
+            throw CommandFailure("\(error)")
         }
         if json {
             printOut(String(decoding: frame, as: UTF8.self) + "\n")

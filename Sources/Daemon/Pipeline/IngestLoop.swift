@@ -81,7 +81,10 @@ final class IngestLoop: @unchecked Sendable {
         let subscriber = try attempt("SUB") { try context.socket(.sub, lingerMilliseconds: 0) }
         self.subscriber = subscriber
         try attempt("SUB options") {
-            try subscriber.set(.maximumMessageSize(bytes: Int64(settings.maxMessageSize)))
+            // libzmq drops the connection of a peer over its limit without telling us; set it
+            // above the decoder's so an oversized frame up to 4x the limit arrives and is
+            // counted as a `size` rejection, while a larger one still cannot exhaust memory.
+            try subscriber.set(.maximumMessageSize(bytes: Int64(settings.maxMessageSize) * 4))
             try subscriber.set(.receiveHighWaterMark(messages: 200_000))
             if settings.topics.isEmpty {
                 try subscriber.subscribe("")
@@ -380,10 +383,11 @@ final class IngestLoop: @unchecked Sendable {
             } else if buffer.count >= settings.minimumSamples {
                 if runtime.models.count < settings.detectors.count {
                     // First model (or a detector without one): retry a failed attempt after a pause.
-                    let firstAttempt = lastRuns[name]?.isEmpty ?? true
-                    if firstAttempt || now - runtime.lastTrainingRequest >= max(60, min(settings.retrainInterval, 600)) {
-                        trigger = "initial"
+                    let pause = max(60, min(settings.retrainInterval, 600))
+                    let failedRecently = (lastRuns[name] ?? [:]).values.contains {
+                        $0.outcome == "failed" && now - $0.finished < pause
                     }
+                    if !failedRecently { trigger = "initial" }
                 } else if settings.retrainInterval > 0, now - runtime.lastTrainingRequest >= settings.retrainInterval {
                     trigger = "interval"
                 } else if settings.retrainSamples > 0, runtime.acceptedSinceTraining >= settings.retrainSamples {

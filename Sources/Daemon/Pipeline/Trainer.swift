@@ -98,11 +98,11 @@ final class Trainer: @unchecked Sendable {
             ])
     }
 
-    /// Splits rows into training and two held-out halves: blocks of 32 consecutive rows, every
+    /// Splits rows into training and two held-out halves: blocks of 8 consecutive rows, every
     /// k-th block held out (k = round(1 / holdoutFraction)), alternating between the halves, so
     /// held-out data spans the whole buffer without sharing blocks with the training rows.
     static func split(count: Int, holdoutFraction: Double) -> (train: [Int], calibrate: [Int], check: [Int]) {
-        let block = 32
+        let block = 8
         let every = max(2, Int((1 / holdoutFraction).rounded()))
         var train: [Int] = [], calibrate: [Int] = [], check: [Int] = []
         var heldBlocks = 0
