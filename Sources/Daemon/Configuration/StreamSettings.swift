@@ -26,7 +26,7 @@ public struct StreamSettings: Sendable, Equatable {
     /// How thresholds are calibrated.
     public var thresholdMethod: ThresholdMethod = .quantile
     /// The target false-positive rate per vector on held-out normal data, in (0, 0.5).
-    public var targetFalsePositiveRate: Double = 0.005
+    public var targetFalsePositiveRate: Double = 0.01
     /// Fraction of the buffer held out (never trained on) to calibrate thresholds, in (0, 0.9).
     public var holdoutFraction: Double = 0.25
     /// The fixed feature count of the stream, or `nil` to take it from the first accepted vector.
