@@ -15,6 +15,10 @@ public enum BLAS {
 
     /// Computes `c = alpha * op(a) · op(b) + beta * c` for row-major matrices.
     ///
+    /// Always `cblas_sgemm`, also for one row. With one BLAS thread the same shapes give the
+    /// same bits on every run; a row multiplied alone or inside a larger batch agrees only up
+    /// to rounding (OpenBLAS picks kernels by shape). sgemv would be about twice as fast at
+    /// batch 1 but moves single-row results further from the batched ones.
     /// `op(x)` is `x` or its transpose. With `op(a)` of shape `[m, k]` and `op(b)` of shape
     /// `[k, n]`, `c` has shape `[m, n]`. `a` is stored `[m, k]` (or `[k, m]` when transposed),
     /// `b` is stored `[k, n]` (or `[n, k]` when transposed).
@@ -28,6 +32,9 @@ public enum BLAS {
         beta: Float = 0,
         c: UnsafeMutablePointer<Float>
     ) {
+        precondition(
+            m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max),
+            "gemm: extents \(m)x\(k)x\(n) exceed the 32-bit BLAS interface")
         if m == 0 || n == 0 { return }
         if k == 0 {
             // BLAS leaves c scaled by beta when k == 0; do it explicitly for clarity.
