@@ -65,6 +65,9 @@ let package = Package(
         .executableTarget(name: "aectl", dependencies: ["AECTLKit"], swiftSettings: strict),
         // Training throughput of the tensor engine beside the PyTorch peer (release build).
         .executableTarget(name: "aed-bench-train", dependencies: ["Tensor"], swiftSettings: strict),
+        // Wire decode and transport throughput beside the Python peer (a benchmark, not a test).
+        .executableTarget(
+            name: "aed-bench-wire", dependencies: ["Wire", "ZeroMQ", "AECTLKit"], swiftSettings: strict),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
