@@ -179,6 +179,7 @@ extension AlertSettings {
     mutating func read(_ section: inout TOMLSection) throws {
         if let value = try section.bool("episodes") { episodes = value }
         if let value = try section.duration("episode_gap") { episodeGap = value }
+        if let value = try section.int("episode_quiet_vectors", in: 0...1_000_000) { episodeQuietVectors = value }
         if let value = try section.duration("retention") { retention = value }
         if let value = try section.int("top_features", in: 0...64) { topFeatures = value }
     }

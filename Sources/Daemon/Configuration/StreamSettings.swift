@@ -83,6 +83,9 @@ public struct AlertSettings: Sendable, Equatable {
     public var episodes: Bool = true
     /// An episode ends after this many seconds without an alert, in seconds.
     public var episodeGap: Double = 60
+    /// An episode also ends after this many consecutive scored vectors without an alert
+    /// (0 = only the time gap ends it).
+    public var episodeQuietVectors: Int = 10
     /// Alerts older than this are deleted, in seconds (0 keeps them forever).
     public var retention: Double = 30 * 86_400
     /// Number of top contributing features recorded with each alert.

@@ -219,7 +219,7 @@ final class IngestLoop: @unchecked Sendable {
         let settings = configuration.settings(forStream: name)
         let runtime = StreamRuntime(
             name: name, settings: settings, dimension: settings.dimension,
-            episodeGap: configuration.alerts.episodeGap, now: now)
+            alerts: configuration.alerts, now: now)
         streams[name] = runtime
         lastRuns[name] = [:]
         logger.info("new stream", metadata: ["stream": "\(name)"])

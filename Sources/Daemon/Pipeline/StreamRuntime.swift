@@ -41,10 +41,10 @@ final class StreamRuntime {
     /// Rejections counted by the decoder for this stream.
     var rejections = RejectionCounts()
 
-    init(name: String, settings: StreamSettings, dimension: Int?, episodeGap: Double, now: Double) {
+    init(name: String, settings: StreamSettings, dimension: Int?, alerts: AlertSettings, now: Double) {
         self.name = name
         self.settings = settings
-        self.episodes = AlertEpisodeTracker(gap: episodeGap)
+        self.episodes = AlertEpisodeTracker(gap: alerts.episodeGap, quietVectors: alerts.episodeQuietVectors)
         self.lastTrainingRequest = now
         self.pending = VectorBatch(dimension: dimension, capacity: dimension == nil ? 0 : 256)
         if let dimension { fix(dimension: dimension) }
@@ -118,10 +118,18 @@ final class StreamRuntime {
                     // A non-finite score on finite input counts as over the threshold.
                     if !(Double(scores[row]) <= model.threshold) { rows.append(row) }
                 }
-                guard !rows.isEmpty else { continue }
-                let contributions = topFeatures(model: model, batch: batch.scalars, rows: rows, limit: alertSettings.topFeatures)
                 let kind = model.kind.rawValue
+                guard !rows.isEmpty else {
+                    if alertSettings.episodes { for _ in 0..<count { episodes.noteQuiet(detector: kind) } }
+                    continue
+                }
+                let contributions = topFeatures(model: model, batch: batch.scalars, rows: rows, limit: alertSettings.topFeatures)
+                var previous = -1
                 for (index, row) in rows.enumerated() {
+                    if alertSettings.episodes {
+                        for _ in (previous + 1)..<row { episodes.noteQuiet(detector: kind) }
+                        previous = row
+                    }
                     alerted[row] = true
                     let raw = Double(scores[row])
                     let score = raw.isFinite ? raw : Double(Float.greatestFiniteMagnitude)
@@ -137,6 +145,9 @@ final class StreamRuntime {
                             stream: name, vectorTime: pending.timestamp(row) ?? receiveTime, receiveTime: receiveTime,
                             detector: kind, anomalyScore: score, threshold: model.threshold,
                             modelVersion: model.version, topFeatures: contributions[index]))
+                }
+                if alertSettings.episodes {
+                    for _ in (previous + 1)..<count { episodes.noteQuiet(detector: kind) }
                 }
             }
             counters.scored += count
