@@ -64,7 +64,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
         self.store = store
         let restored = try restore(store: store, configuration: config)
         let trainer = Trainer(store: store, logger: logger)
-        let writer = AlertWriter(store: store, logger: logger)
+        let writer = AlertWriter(store: store, logger: logger, retention: config.alerts.retention)
         self.trainer = trainer
         self.writer = writer
         let ingest = IngestLoop(daemon: self, store: store, trainer: trainer, writer: writer, streams: restored)

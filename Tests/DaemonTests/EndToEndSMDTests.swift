@@ -1,4 +1,5 @@
 import AECTLKit
+import Daemon
 import Foundation
 import Testing
 import Wire
@@ -109,7 +110,13 @@ struct DetectionScores: CustomStringConvertible {
         try waitUntil(timeout: 300, "all test vectors scored") {
             ((try? client.status().streams.first?.scored) ?? 0) >= scoredBefore + test.count
         }
-        Thread.sleep(forTimeInterval: 0.5)  // the alert writer commits every 50 ms
+        // Every threshold crossing is stored (no episodes): wait for the writer to commit them all.
+        try waitUntil(timeout: 60, "all alerts committed") {
+            guard let frame = try? client.send(.status),
+                let document = try? JSONDecoder().decode(StatusDocument.self, from: Data(frame))
+            else { return false }
+            return document.alertsWritten >= document.streams.reduce(0) { $0 + $1.alerts }
+        }
 
         // 4. Read the alerts back with aectl and score them against the labels.
         let alertsRun = try runProcess(aectl, ["alerts", "--json", "--limit", "100000", "--control", control], timeout: 60)
