@@ -7,14 +7,19 @@ import Wire
 ///
 /// Times are seconds since the Unix epoch; rates are vectors per second.
 public struct StatusDocument: Codable, Sendable, Equatable {
+    /// Always true in a success reply.
     public var ok = true
+    /// Version, uptime (seconds), pid and endpoints.
     public var daemon: Wire.DaemonStatus
+    /// Vectors received, scored and rejected (by reason) over all streams.
     public var ingest: IngestStatus
+    /// Every known stream, by name.
     public var streams: [StreamDocument]
     /// Messages rejected before a stream could be named, by reason.
     public var unattributedRejections: [String: Int]
-    /// Alerts committed to SQLite, and alerts lost (store errors, full writer queue).
+    /// Alerts committed to SQLite.
     public var alertsWritten: Int
+    /// Alerts lost: store errors or a full writer queue.
     public var alertsDropped: Int
     /// The stream being trained now, if any.
     public var training: String?
@@ -22,18 +27,27 @@ public struct StatusDocument: Codable, Sendable, Equatable {
 
 /// One stream: Wire's `StreamStatus` keys plus details.
 public struct StreamDocument: Codable, Sendable, Equatable {
+    /// The stream name.
     public var name: String
+    /// Features per vector, nil until the first accepted vector.
     public var dimension: Int?
+    /// `warming`, `scoring` or `training`.
     public var state: StreamState
+    /// Vectors received: accepted plus rejected.
     public var received: Int
+    /// Vectors scored by the active models.
     public var scored: Int
+    /// Rejected vectors (or messages) by reason: `frames`, `malformed`, `size`, `dim`, `nonfinite`, ...
     public var rejected: [String: Int]
+    /// Vectors missing according to publisher sequence numbers.
     public var gaps: Int
     /// Alerts raised (every threshold crossing, all detectors).
     public var alerts: Int
     /// Vectors in the retrain buffer.
     public var bufferSize: Int
+    /// The active model of each detector, with its threshold.
     public var models: [ModelStatus]
+    /// The most recent training run of the stream (`running` while one is in flight).
     public var lastTrainingRun: TrainingRunStatus?
     // Details beyond StatusReply:
     /// Vectors accepted (received minus rejected).
@@ -42,11 +56,13 @@ public struct StreamDocument: Codable, Sendable, Equatable {
     public var scoredRate: Double
     /// Smoothed delay from the vector's `ts` to scoring, seconds (0 without `ts`).
     public var latency: Double
-    /// Retrain buffer capacity and the vectors needed before the first model.
+    /// Retrain buffer capacity, in vectors.
     public var bufferCapacity: Int
+    /// Vectors needed before the first model.
     public var minimumSamples: Int
-    /// Threshold crossings and episodes by detector.
+    /// Threshold crossings by detector.
     public var alertsByDetector: [String: Int]
+    /// Alert episodes started, by detector.
     public var episodes: [String: Int]
     /// Alerts that could not be queued for the store.
     public var alertsDropped: Int

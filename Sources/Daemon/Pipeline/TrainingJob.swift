@@ -24,18 +24,22 @@ public struct TrainingRunSummary: Sendable, Codable, Equatable {
     public var outcome: String
     /// Why it failed or was skipped (nil when ok).
     public var reason: String?
-    /// Start and end, seconds since the Unix epoch.
+    /// When the run started, seconds since the Unix epoch.
     public var started: Double
+    /// When it ended, seconds since the Unix epoch.
     public var finished: Double
     /// Vectors in the buffer snapshot.
     public var samples: Int
     /// Epochs run.
     public var epochs: Int
-    /// Final losses (detector units; nats for the VAE), if any.
+    /// Final training loss (detector units; nats for the VAE), if any.
     public var trainLoss: Double?
+    /// Final validation loss, if any.
     public var validationLoss: Double?
-    /// The calibrated threshold and the false-positive rate measured on held-out normal data.
+    /// The threshold calibrated on all held-out data.
     public var threshold: Double?
+    /// The false-positive rate, on the check half of the held-out data, of a threshold
+    /// calibrated on the other half.
     public var heldOutFalsePositiveRate: Double?
     /// The promoted model's version, when promoted.
     public var modelVersion: Int?
