@@ -6,14 +6,18 @@ import Wire
 
 /// The SMD machine-1-7 files of `../shared/datasets`, if present.
 enum SMDData {
+    /// The machine: `smd_machine-1-7`, or another dataset folder named by `AED_E2E_DATASET`
+    /// (then the metrics are printed but the floors, set for machine-1-7, are not asserted).
+    static let name = ProcessInfo.processInfo.environment["AED_E2E_DATASET"] ?? "smd_machine-1-7"
+
     static let directory: String? = {
         if let explicit = ProcessInfo.processInfo.environment["AED_DATASETS"] {
-            let path = explicit + "/smd_machine-1-7"
+            let path = explicit + "/" + name
             return FileManager.default.fileExists(atPath: path + "/train.csv") ? path : nil
         }
         var url = ReleaseBinaries.repositoryRoot
         for _ in 0..<3 {
-            let candidate = url.appendingPathComponent("../shared/datasets/smd_machine-1-7").standardized.path
+            let candidate = url.appendingPathComponent("../shared/datasets/" + name).standardized.path
             if FileManager.default.fileExists(atPath: candidate + "/train.csv") { return candidate }
             url = url.deletingLastPathComponent()
         }
@@ -43,7 +47,7 @@ struct DetectionScores: CustomStringConvertible {
 }
 
 @Suite(.serialized, .timeLimit(.minutes(15))) struct EndToEndSMDTests {
-    @Test(.enabled(if: SMDData.directory != nil, "../shared/datasets/smd_machine-1-7 is absent"))
+    @Test(.enabled(if: SMDData.directory != nil, "../shared/datasets is absent"))
     func smdMachine17TrainRetrainTestAlerts() throws {
         guard let aed = ReleaseBinaries.path("aed"), let aectl = ReleaseBinaries.path("aectl") else {
             Issue.record(Comment(rawValue: ReleaseBinaries.missingMessage))
@@ -132,17 +136,19 @@ struct DetectionScores: CustomStringConvertible {
         }
         let union = byDetector.values.reduce(into: Set<Int>()) { $0.formUnion($1) }
         let scores = DetectionScores(predicted: union, labels: labels)
-        print("SMD machine-1-7 (aed, ae or vae): \(scores)")
+        print("\(SMDData.name) (aed, ae or vae): \(scores)")
         for (detector, rows) in byDetector.sorted(by: { $0.key < $1.key }) {
-            print("SMD machine-1-7 (\(detector)): \(DetectionScores(predicted: rows, labels: labels))")
+            print("\(SMDData.name) (\(detector)): \(DetectionScores(predicted: rows, labels: labels))")
         }
         let status = try runProcess(aectl, ["status", "--control", control], timeout: 30)
         print("aectl status:\n\(status.stdout)")
         // Measured (release, 2 cores): precision 0.961, recall 0.550, F1 0.699 (PyOD's AE reaches
         // a best F1 of 0.71 only with the threshold chosen on the test labels).
-        #expect(scores.f1 >= 0.55, "F1 \(scores.f1) below the floor")
-        #expect(scores.precision >= 0.75, "precision \(scores.precision) below the floor")
-        #expect(scores.recall >= 0.40, "recall \(scores.recall) below the floor")
+        if SMDData.name == "smd_machine-1-7" {
+            #expect(scores.f1 >= 0.55, "F1 \(scores.f1) below the floor")
+            #expect(scores.precision >= 0.75, "precision \(scores.precision) below the floor")
+            #expect(scores.recall >= 0.40, "recall \(scores.recall) below the floor")
+        }
 
         // 5. Stop cleanly.
         daemon.terminate()
