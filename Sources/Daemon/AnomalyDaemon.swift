@@ -149,7 +149,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 let settings = configuration.settings(forStream: record.name)
                 let runtime = StreamRuntime(
                     name: record.name, settings: settings, dimension: record.dimension,
-                    alerts: configuration.alerts, now: now)
+                    alerts: configuration.alerts, maximumDimension: configuration.daemon.maxDimension, now: now)
                 if let snapshot = try store.bufferSnapshot(stream: record.name), snapshot.dimension == record.dimension {
                     runtime.restoreBuffer(Self.floats(snapshot.values))
                 }

@@ -28,6 +28,8 @@ import ZeroMQ
             let payload = (0..<Int.random(in: 0...300, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             try raw.send([name, payload])
         }
+        // A new stream whose first vector is wider than max_dimension is refused, not allocated.
+        try raw.send([Array("wide".utf8), binaryPayload([[Float](repeating: 1, count: 5_000)])])
         // Garbage that is not even ZMTP, to both sockets.
         sendRawTCP(to: harness.endpoints.ingest[0], bytes: (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) })
         sendRawTCP(to: harness.endpoints.control, bytes: (0..<4096).map { _ in UInt8.random(in: 0...255, using: &random) })
@@ -45,6 +47,9 @@ import ZeroMQ
         let accepted = try harness.document().streams.first { $0.name == "good" }?.accepted ?? -1
         #expect(accepted == 1_000)
         #expect(stream.received == accepted + stream.rejected.values.reduce(0, +))
+        let wide = try #require(status.streams.first { $0.name == "wide" })
+        #expect(wide.dimension == nil)
+        #expect(wide.rejected["dim"] == 1)
         // Random stream names are rejected or counted as their own (garbage) streams, never crash.
         #expect(status.ingest.received >= 1_000 + 7)
         harness.stop()

@@ -54,6 +54,9 @@ public struct DaemonSettings: Sendable, Equatable {
     public var logLevel: String = "info"
     /// Largest accepted message, in bytes; larger frames are dropped by ZeroMQ.
     public var maxMessageSize: Int = 16 << 20
+    /// Largest accepted feature count of a stream; a stream whose first vector is wider is
+    /// rejected (`dim`), so one message cannot make aed allocate a huge buffer.
+    public var maxDimension: Int = 4_096
     /// Largest micro-batch scored at once, in vectors.
     public var maxBatch: Int = 1_024
     /// How often the status line (systemd STATUS= and the log) is refreshed, in seconds.

@@ -219,7 +219,7 @@ final class IngestLoop: @unchecked Sendable {
         let settings = configuration.settings(forStream: name)
         let runtime = StreamRuntime(
             name: name, settings: settings, dimension: settings.dimension,
-            alerts: configuration.alerts, now: now)
+            alerts: configuration.alerts, maximumDimension: configuration.daemon.maxDimension, now: now)
         streams[name] = runtime
         lastRuns[name] = [:]
         logger.info("new stream", metadata: ["stream": "\(name)"])

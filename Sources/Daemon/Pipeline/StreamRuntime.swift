@@ -41,8 +41,15 @@ final class StreamRuntime {
     /// Rejections counted by the decoder for this stream.
     var rejections = RejectionCounts()
 
-    init(name: String, settings: StreamSettings, dimension: Int?, alerts: AlertSettings, now: Double) {
+    /// The widest stream accepted (`daemon.max_dimension`).
+    let maximumDimension: Int
+
+    init(
+        name: String, settings: StreamSettings, dimension: Int?, alerts: AlertSettings, maximumDimension: Int = 4_096,
+        now: Double
+    ) {
         self.name = name
+        self.maximumDimension = maximumDimension
         self.settings = settings
         self.episodes = AlertEpisodeTracker(gap: alerts.episodeGap, quietVectors: alerts.episodeQuietVectors)
         self.lastTrainingRequest = now
@@ -75,6 +82,12 @@ final class StreamRuntime {
     func noteDecoded(from start: Int, receiveTime: Double) -> Bool {
         let added = pending.count - start
         guard added > 0 else { return false }
+        if dimension == nil, let d = pending.dimension, d > maximumDimension {
+            // Refuse the stream's first vectors: forget the dimension they would have fixed.
+            rejections.record(WireRejection(.dimension, count: added, detail: "dim \(d) over the limit of \(maximumDimension)"))
+            pending = VectorBatch()
+            return false
+        }
         var fixedNow = false
         if dimension == nil, let d = pending.dimension {
             fix(dimension: d)
