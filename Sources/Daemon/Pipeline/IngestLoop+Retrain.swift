@@ -32,9 +32,7 @@ extension IngestLoop {
         var received = 0.0, scored = 0.0
         var scoring = 0
         for runtime in streams.values {
-            runtime.receivedRate.roll(now: now)
-            runtime.scoredRate.roll(now: now)
-            scored += runtime.scoredRate.rate
+            scored += runtime.scoredRate.rate(at: now)
             if runtime.phase != .warming { scoring += 1 }
             received += Double(runtime.counters.accepted)
         }

@@ -15,7 +15,6 @@ extension IngestLoop {
         var ingest = IngestStatus()
         let documents = streams.keys.sorted().compactMap { name -> StreamDocument? in
             guard let runtime = streams[name] else { return nil }
-            runtime.scoredRate.roll(now: now)
             let c = runtime.counters
             let rejected = runtime.rejections.byName.filter { $0.value > 0 }
             let runs = (lastRuns[name] ?? [:]).values.sorted { $0.detector < $1.detector }
@@ -41,7 +40,7 @@ extension IngestLoop {
                     : last.map {
                         TrainingRunStatus(outcome: $0.outcome == "ok" ? "trained" : $0.outcome, reason: $0.reason, finished: $0.finished)
                     },
-                accepted: c.accepted, scoredRate: runtime.scoredRate.rate, latency: runtime.latency,
+                accepted: c.accepted, scoredRate: runtime.scoredRate.rate(at: now), latency: runtime.latency,
                 bufferCapacity: runtime.settings.bufferSize, minimumSamples: runtime.settings.minimumSamples,
                 alertsByDetector: c.alerts, episodes: c.episodes, alertsDropped: c.alertsDropped, runs: runs)
         }

@@ -1,26 +1,31 @@
 import Foundation
 
-/// Events per second, exponentially smoothed.
+/// Events per second, exponentially smoothed with time constant `tau` seconds.
+///
+/// Each event adds `1 / tau` to an estimate that decays as `exp(-dt / tau)`, so a steady rate
+/// `r` reads `r` after a few `tau`, and an idle stream decays towards 0 instead of freezing.
 struct RateMeter {
-    private var windowStart: Double = 0
-    private var windowCount = 0
-    /// The smoothed rate, events per second.
-    private(set) var rate = 0.0
+    /// The smoothing time constant, seconds.
+    let tau: Double
+    private var estimate = 0.0
+    private var last = 0.0
 
+    init(tau: Double = 10) { self.tau = tau }
+
+    /// Counts `count` events at `now` (seconds since the Unix epoch).
     mutating func add(_ count: Int, now: Double) {
-        if windowStart == 0 { windowStart = now }
-        windowCount += count
-        roll(now: now)
+        decay(to: now)
+        estimate += Double(count) / tau
     }
 
-    /// Closes the current one-second window when it has passed.
-    mutating func roll(now: Double) {
-        let elapsed = now - windowStart
-        guard elapsed >= 1 else { return }
-        let instant = Double(windowCount) / elapsed
-        rate = rate == 0 ? instant : 0.7 * rate + 0.3 * instant
-        if elapsed > 10 { rate = instant }
-        windowStart = now
-        windowCount = 0
+    /// The rate at `now`, events per second.
+    func rate(at now: Double) -> Double {
+        guard last > 0 else { return 0 }
+        return estimate * exp(-max(0, now - last) / tau)
+    }
+
+    private mutating func decay(to now: Double) {
+        if last > 0 { estimate *= exp(-max(0, now - last) / tau) }
+        last = now
     }
 }

@@ -27,7 +27,6 @@ final class StreamRuntime {
     var episodes: AlertEpisodeTracker
     /// Scored vectors per second, exponentially smoothed over about 10 s.
     var scoredRate = RateMeter()
-    var receivedRate = RateMeter()
     /// Mean delay from the vector's `ts` to its scoring, seconds, smoothed (0 without `ts`).
     var latency = 0.0
     /// When the last vector arrived, seconds since the Unix epoch.
