@@ -11,7 +11,10 @@ import Wire
         try harness.publish(stream: "s", values: demoVectors(count: 700, seed: 51), dimension: 12)
         try harness.waitForStatus { $0.streams.first?.models.first?.version == 1 && $0.streams.first?.state == .scoring }
         try harness.publish(stream: "s", values: demoVectors(count: 400, seed: 52), dimension: 12)
-        let status = try harness.waitForStatus { ($0.streams.first?.models.first?.version ?? 0) >= 2 }
+        // The promotion is visible before the run's end is: wait for both.
+        let status = try harness.waitForStatus {
+            ($0.streams.first?.models.first?.version ?? 0) >= 2 && $0.streams.first?.state == .scoring
+        }
         #expect(status.streams[0].lastTrainingRun?.outcome == "trained")
         let runs = try harness.document().streams[0].runs
         #expect(runs.first?.trigger == "samples")
