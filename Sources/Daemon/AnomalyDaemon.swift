@@ -55,14 +55,23 @@ public final class AnomalyDaemon: @unchecked Sendable {
         } catch {
             throw DaemonError.stateDirectory(path: stateDirectory, reason: "\(error)")
         }
+        try lockStateDirectory(stateDirectory)
         let store: Store
         do {
             store = try Store.open(path: (stateDirectory as NSString).appendingPathComponent("aed.db"))
         } catch {
+            unlockStateDirectory()
             throw DaemonError.store(reason: "\(error)")
         }
         self.store = store
-        let restored = try restore(store: store, configuration: config)
+        let restored: [String: StreamRuntime]
+        do {
+            restored = try restore(store: store, configuration: config)
+        } catch {
+            try? store.close()
+            unlockStateDirectory()
+            throw error
+        }
         let trainer = Trainer(store: store, logger: logger)
         let writer = AlertWriter(store: store, logger: logger, retention: config.alerts.retention)
         self.trainer = trainer
@@ -109,6 +118,34 @@ public final class AnomalyDaemon: @unchecked Sendable {
         }
     }
 
+    /// The open descriptor holding the `flock` on `<state_dir>/aed.lock` (-1 when not held).
+    private var lockDescriptor: Int32 = -1
+
+    /// Takes an exclusive lock on `<state_dir>/aed.lock`, so two daemons never share a state
+    /// folder (the second would take over the control socket and interleave writes).
+    /// - Throws: `DaemonError.alreadyRunning` when another process holds it.
+    private func lockStateDirectory(_ directory: String) throws {
+        let path = (directory as NSString).appendingPathComponent("aed.lock")
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw DaemonError.stateDirectory(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw DaemonError.alreadyRunning(stateDirectory: directory)
+        }
+        let pid = "\(getpid())\n"
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+        lockDescriptor = descriptor
+    }
+
+    private func unlockStateDirectory() {
+        guard lockDescriptor >= 0 else { return }
+        close(lockDescriptor)
+        lockDescriptor = -1
+    }
+
     /// Begins a graceful stop; safe to call from any thread, more than once.
     public func requestStop() {
         stopFlag.withLock { $0 = true }
@@ -136,6 +173,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
         }
         ingest.snapshotBuffers()
         do { try store?.close() } catch { logger.warning("closing the store failed", metadata: ["error": "\(error)"]) }
+        unlockStateDirectory()
         logger.info("aed stopped")
         stopped.signal()
     }

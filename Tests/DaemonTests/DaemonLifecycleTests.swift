@@ -23,6 +23,10 @@ import ZeroMQ
         try first.publish(stream: "web-1", values: demoVectors(count: 200, seed: 2), dimension: 12)
         try first.waitForStatus { ($0.streams.first?.scored ?? 0) >= before + 200 }
         let runsBefore = try first.document().streams[0].runs
+        // A second daemon on the same state folder is refused while the first runs.
+        #expect(throws: DaemonError.alreadyRunning(stateDirectory: first.stateDirectory)) {
+            _ = try DaemonHarness(toml: smallModelTOML(), stateDirectory: first.stateDirectory)
+        }
         first.stop()
 
         // Same state folder: same model versions, scoring at once, no retrain.
