@@ -164,11 +164,13 @@ final class StreamRuntime {
             }
             counters.scored += count
             scoredRate.add(count, now: now)
+            // Publish-to-scored delay: from the vector's own `ts` to now, after scoring.
+            let scoredAt = Date().timeIntervalSince1970
             var delay = 0.0
             var timed = 0
             for row in 0..<count {
                 if let ts = pending.timestamp(row) {
-                    delay += max(0, now - ts)
+                    delay += max(0, scoredAt - ts)
                     timed += 1
                 }
             }
