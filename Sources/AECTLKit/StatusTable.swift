@@ -21,7 +21,7 @@ public enum StatusTable {
             return lines.joined(separator: "\n") + "\n"
         }
         lines.append("")
-        let header = ["STREAM", "STATE", "DIM", "RECEIVED", "SCORED", "REJECTED", "GAPS", "RATE/s", "BUFFER", "ALERTS"]
+        let header = ["STREAM", "STATE", "DIM", "RECEIVED", "SCORED", "REJECTED", "GAPS", "RATE/s", "LATENCY", "BUFFER", "ALERTS"]
         var rows: [[String]] = []
         for stream in status.streams {
             let extra = details?.streams.first { $0.name == stream.name }
@@ -33,7 +33,8 @@ public enum StatusTable {
             rows.append([
                 stream.name, state, stream.dimension.map(String.init) ?? "-", "\(stream.received)", "\(stream.scored)",
                 "\(stream.rejected.values.reduce(0, +))", "\(stream.gaps)",
-                extra?.scoredRate.map { String(format: "%.0f", $0) } ?? "-", buffer, "\(stream.alerts)",
+                extra?.scoredRate.map { String(format: "%.0f", $0) } ?? "-",
+                extra?.latency.map { $0 > 0 ? String(format: "%.2f ms", $0 * 1000) : "-" } ?? "-", buffer, "\(stream.alerts)",
             ])
         }
         lines.append(contentsOf: table(header: header, rows: rows))

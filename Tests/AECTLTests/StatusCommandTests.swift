@@ -55,7 +55,7 @@ import Wire
         let details = try JSONDecoder().decode(
             StatusDetails.self,
             from: Data("""
-                {"alertsWritten": 7, "streams": [{"name": "web-1", "scoredRate": 120.4, "bufferCapacity": 50000,
+                {"alertsWritten": 7, "streams": [{"name": "web-1", "scoredRate": 120.4, "latency": 0.00042, "bufferCapacity": 50000,
                  "alertsByDetector": {"ae": 7}, "runs": [{"detector": "ae", "outcome": "ok", "started": 990,
                  "finished": 1000, "samples": 990, "epochs": 12}]},
                  {"name": "db-2", "minimumSamples": 2000, "bufferCapacity": 50000}]}
@@ -66,6 +66,7 @@ import Wire
         #expect(table.contains("web-1"))
         #expect(table.contains("scoring"))
         #expect(table.contains("990/50000"))
+        #expect(table.contains("0.42 ms"))
         #expect(table.contains("warming (0%)"))
         #expect(table.contains("v3"))
         #expect(table.contains("1.6500"))
