@@ -1,2 +1,52 @@
+// aed: the anomaly-detection daemon. Parses flags, builds the configuration, runs the daemon.
+import ArgumentParser
+import Daemon
 import Foundation
-print("aed: not built yet")
+
+struct AED: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aed",
+        abstract: "Anomaly-detection daemon: scores vectors from ZeroMQ publishers with autoencoders.",
+        version: AnomalyDaemon.version)
+
+    @Option(help: "Configuration file (default: /etc/aed/aed.toml if present, else built-in defaults).")
+    var config: String?
+    @Option(name: .customLong("state-dir"), help: "State folder holding aed.db (default ./state).")
+    var stateDir: String?
+    @Option(help: "Bind a SUB endpoint publishers connect to; repeatable.")
+    var ingest: [String] = []
+    @Option(help: "Connect to a publisher that binds; repeatable.")
+    var connect: [String] = []
+    @Option(help: "Control REP endpoint (default ipc://<state-dir>/control.sock).")
+    var control: String?
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String?
+    @Flag(name: .customLong("check-config"), help: "Validate the configuration and exit.")
+    var checkConfig = false
+
+    func run() throws {
+        let overrides = ConfigurationOverrides(
+            stateDirectory: stateDir, ingestBinds: ingest, ingestConnects: connect, controlEndpoint: control,
+            logLevel: logLevel)
+        let loaded: DaemonConfiguration
+        do {
+            loaded = try DaemonConfiguration.load(path: config).applying(overrides)
+        } catch {
+            FileHandle.standardError.write(Data("aed: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let (configuration, clamps) = loaded.validated()
+        if checkConfig {
+            for clamp in clamps { FileHandle.standardError.write(Data("aed: note: \(clamp)\n".utf8)) }
+            FileHandle.standardError.write(Data("aed: configuration ok\n".utf8))
+            return
+        }
+        let logger = DaemonRunner.makeLogger(level: configuration.daemon.logLevel)
+        for clamp in clamps { logger.notice("configuration clamped", metadata: ["clamp": "\(clamp)"]) }
+        let code = DaemonRunner.run(
+            configuration: configuration, configurationPath: config, overrides: overrides, logger: logger)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+AED.main()

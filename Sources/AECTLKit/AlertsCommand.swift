@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import Wire
+
+/// `aectl alerts [--stream S] [--since TIME] [--limit N] [--json]`: stored alerts, newest first.
+public struct AlertsCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "alerts", abstract: "List stored alerts, newest first.")
+
+    @OptionGroup public var options: ControlOptions
+    @Option(help: "Only this stream.")
+    public var stream: String?
+    @Option(help: "Only alerts since TIME: seconds since the Unix epoch, an ISO 8601 date, or an age like 15m, 2h, 1d.")
+    public var since: String?
+    @Option(help: "At most N alerts.")
+    public var limit: Int = 20
+    @Flag(help: "Print the reply as JSON.")
+    public var json = false
+
+    public init() {}
+
+    public func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be >= 0") }
+        if let since, Self.parseTime(since) == nil {
+            throw ValidationError("--since \(since): expected seconds since the epoch, an ISO 8601 date, or an age like 15m")
+        }
+    }
+
+    /// Parses `--since`: epoch seconds, ISO 8601, or an age before `now` (`90s`, `15m`, `2h`, `1d`).
+    public static func parseTime(_ text: String, now: Double = Date().timeIntervalSince1970) -> Double? {
+        if let seconds = Double(text), seconds.isFinite { return seconds }
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        if let unit = text.last, let scale = units[unit], let amount = Double(text.dropLast()), amount >= 0 {
+            return now - amount * scale
+        }
+        let iso = ISO8601DateFormatter()
+        if let date = iso.date(from: text) { return date.timeIntervalSince1970 }
+        iso.formatOptions = [.withFullDate]
+        return iso.date(from: text)?.timeIntervalSince1970
+    }
+
+    public func run() throws {
+        let client = try options.client()
+        let frame: [UInt8]
+        let reply: AlertsReply
+        do {
+            frame = try client.send(.alerts(stream: stream, since: since.flatMap { Self.parseTime($0) }, limit: limit))
+            reply = try ControlReply.decode(AlertsReply.self, from: frame)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        if json {
+            printOut(String(decoding: frame, as: UTF8.self) + "\n")
+            return
+        }
+        printOut(Self.render(reply.alerts))
+    }
+
+    /// A table of alerts, newest first.
+    public static func render(_ alerts: [AlertRecord]) -> String {
+        guard !alerts.isEmpty else { return "no alerts\n" }
+        let formatter = ISO8601DateFormatter()
+        let header = ["TIME", "STREAM", "DETECTOR", "SCORE", "THRESHOLD", "SEVERITY", "MODEL", "TOP FEATURES"]
+        let rows = alerts.map { alert -> [String] in
+            [
+                formatter.string(from: Date(timeIntervalSince1970: alert.ts)), alert.stream, alert.detector,
+                StatusTable.number(alert.score), StatusTable.number(alert.threshold),
+                String(format: "%.2f", alert.severity), "v\(alert.modelVersion)",
+                alert.topFeatures.map { "f\($0.index) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", "),
+            ]
+        }
+        return StatusTable.table(header: header, rows: rows).joined(separator: "\n") + "\n"
+    }
+}

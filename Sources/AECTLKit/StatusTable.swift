@@ -1,0 +1,105 @@
+import Foundation
+import Wire
+
+/// Renders a status reply as the table `aectl status` prints.
+public enum StatusTable {
+    /// The human-readable status: a header line, one block per stream.
+    public static func render(_ status: StatusReply, details: StatusDetails?, now: Double = Date().timeIntervalSince1970) -> String {
+        var lines: [String] = []
+        let d = status.daemon
+        lines.append(
+            "aed \(d.version)  pid \(d.pid)  up \(duration(d.uptimeSeconds))  control \(d.endpoints.control)")
+        lines.append(
+            "ingest \((d.endpoints.ingest + d.endpoints.connect).joined(separator: " "))  received \(status.ingest.received)  scored \(status.ingest.scored)  rejected \(status.ingest.rejected.values.reduce(0, +))"
+                + (details?.alertsWritten.map { "  alerts stored \($0)" } ?? "")
+                + ((details?.alertsDropped ?? 0) > 0 ? "  alerts lost \(details?.alertsDropped ?? 0)" : ""))
+        if let unattributed = details?.unattributedRejections, !unattributed.isEmpty {
+            lines.append("unattributed rejections: \(reasons(unattributed))")
+        }
+        if status.streams.isEmpty {
+            lines.append("no streams yet: publish to \(d.endpoints.ingest.first ?? "the ingest endpoint")")
+            return lines.joined(separator: "\n") + "\n"
+        }
+        lines.append("")
+        let header = ["STREAM", "STATE", "DIM", "RECEIVED", "SCORED", "REJECTED", "GAPS", "RATE/s", "LATENCY", "BUFFER", "ALERTS"]
+        var rows: [[String]] = []
+        for stream in status.streams {
+            let extra = details?.streams.first { $0.name == stream.name }
+            let buffer = extra?.bufferCapacity.map { "\(stream.bufferSize)/\($0)" } ?? "\(stream.bufferSize)"
+            var state = stream.state.rawValue
+            if stream.state == .warming, let minimum = extra?.minimumSamples {
+                state += " (\(min(100, stream.bufferSize * 100 / max(minimum, 1)))%)"
+            }
+            rows.append([
+                stream.name, state, stream.dimension.map(String.init) ?? "-", "\(stream.received)", "\(stream.scored)",
+                "\(stream.rejected.values.reduce(0, +))", "\(stream.gaps)",
+                extra?.scoredRate.map { String(format: "%.0f", $0) } ?? "-",
+                extra?.latency.map { $0 > 0 ? String(format: "%.2f ms", $0 * 1000) : "-" } ?? "-", buffer, "\(stream.alerts)",
+            ])
+        }
+        lines.append(contentsOf: table(header: header, rows: rows))
+        lines.append("")
+        let modelHeader = ["STREAM", "DETECTOR", "VERSION", "AGE", "TRAIN LOSS", "VAL LOSS", "THRESHOLD", "FPR", "ALERTS", "LAST RUN"]
+        var modelRows: [[String]] = []
+        for stream in status.streams {
+            let extra = details?.streams.first { $0.name == stream.name }
+            var detectors = Set(stream.models.map(\.detector))
+            for run in extra?.runs ?? [] { detectors.insert(run.detector) }
+            for detector in detectors.sorted() {
+                let model = stream.models.first { $0.detector == detector }
+                let run = extra?.runs?.first { $0.detector == detector }
+                var last = run.map { "\($0.outcome)" + ($0.reason.map { ": \($0)" } ?? "") + " \(ago($0.finished, now: now))" } ?? "-"
+                if stream.state == .training { last = "running; " + last }
+                modelRows.append([
+                    stream.name, detector, model.map { "v\($0.version)" } ?? "-",
+                    model.map { ago($0.created, now: now) } ?? "-", number(model?.trainLoss), number(model?.validationLoss),
+                    number(model?.threshold?.value), model?.threshold.map { "\($0.targetFalsePositiveRate)" } ?? "-",
+                    "\(extra?.alertsByDetector?[detector] ?? 0)" + ((extra?.episodes?[detector]).map { " (\($0) episodes)" } ?? ""),
+                    last,
+                ])
+            }
+        }
+        if !modelRows.isEmpty { lines.append(contentsOf: table(header: modelHeader, rows: modelRows)) }
+        var rejectionLines: [String] = []
+        for stream in status.streams where !stream.rejected.isEmpty {
+            rejectionLines.append("  \(stream.name): \(reasons(stream.rejected))")
+        }
+        if !rejectionLines.isEmpty {
+            lines.append("")
+            lines.append("rejections by reason:")
+            lines.append(contentsOf: rejectionLines)
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    static func reasons(_ counts: [String: Int]) -> String {
+        counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+    }
+
+    static func number(_ value: Double?) -> String {
+        guard let value else { return "-" }
+        if value != 0 && (abs(value) < 0.001 || abs(value) >= 100_000) { return String(format: "%.3e", value) }
+        return String(format: "%.4f", value)
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(max(0, seconds))
+        if s < 120 { return "\(s)s" }
+        if s < 7200 { return "\(s / 60)m" }
+        if s < 172_800 { return "\(s / 3600)h" }
+        return "\(s / 86400)d"
+    }
+
+    static func ago(_ time: Double, now: Double) -> String { "\(duration(now - time)) ago" }
+
+    static func table(header: [String], rows: [[String]]) -> [String] {
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, cell in
+                i == cells.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        return [line(header)] + rows.map(line)
+    }
+}

@@ -1,0 +1,250 @@
+import Detectors
+import Foundation
+import Logging
+import Store
+import Wire
+import ZeroMQ
+
+/// The daemon: store, ingest thread, trainer thread and alert writer, wired together.
+///
+/// `start()` opens the store, restores active models, thresholds and buffers, binds every
+/// socket on the ingest thread and returns once they are bound (or throws); then
+/// `READY=1` goes to systemd. `requestStop()` (signal handlers call it) begins a graceful
+/// stop: ingest stops, pending vectors are scored, alerts flushed, buffers snapshotted, sockets
+/// closed with a bounded linger; `waitUntilStopped()` returns after that.
+public final class AnomalyDaemon: @unchecked Sendable {
+    /// aed's version string.
+    public static let version = "0.1.0"
+
+    /// The endpoints actually bound (ports resolved for `tcp://...:0` or `*`).
+    public struct Endpoints: Sendable, Equatable {
+        public var ingest: [String]
+        public var control: String
+        public var alertPublish: String?
+    }
+
+    let configuration: Locked<DaemonConfiguration>
+    let logger: Logger
+    let notifier: SystemdNotifier
+    let stopFlag = Locked(false)
+    let reloadRequests = Locked<[DaemonConfiguration]>([])
+    private let stopped = DispatchSemaphore(value: 0)
+    private var store: Store?
+    private var trainer: Trainer?
+    private var writer: AlertWriter?
+    private(set) var endpoints: Endpoints?
+    let startTime = Date().timeIntervalSince1970
+
+    /// A daemon for `configuration` (validated by the caller), logging to `logger`.
+    public init(configuration: DaemonConfiguration, logger: Logger, notifier: SystemdNotifier = SystemdNotifier()) {
+        self.configuration = Locked(configuration)
+        self.logger = logger
+        self.notifier = notifier
+    }
+
+    /// The endpoints bound by `start()`.
+    public var boundEndpoints: Endpoints? { endpoints }
+
+    /// Opens the store, restores state, binds sockets and starts the threads.
+    /// - Throws: `DaemonError` when the state folder, the store or a socket cannot be set up.
+    public func start() throws {
+        let config = configuration.withLock { $0 }
+        let stateDirectory = config.daemon.stateDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        } catch {
+            throw DaemonError.stateDirectory(path: stateDirectory, reason: "\(error)")
+        }
+        try lockStateDirectory(stateDirectory)
+        let store: Store
+        do {
+            store = try Store.open(path: (stateDirectory as NSString).appendingPathComponent("aed.db"))
+        } catch {
+            unlockStateDirectory()
+            throw DaemonError.store(reason: "\(error)")
+        }
+        self.store = store
+        let restored: [String: StreamRuntime]
+        do {
+            restored = try restore(store: store, configuration: config)
+        } catch {
+            try? store.close()
+            unlockStateDirectory()
+            throw error
+        }
+        let trainer = Trainer(store: store, logger: logger)
+        let writer = AlertWriter(store: store, logger: logger, retention: config.alerts.retention)
+        self.trainer = trainer
+        self.writer = writer
+        let ingest = IngestLoop(daemon: self, store: store, trainer: trainer, writer: writer, streams: restored)
+        let ready = Locked<Result<Endpoints, Error>?>(nil)
+        let bound = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            do {
+                let endpoints = try ingest.bind(configuration: config)
+                ready.withLock { $0 = .success(endpoints) }
+                bound.signal()
+                ingest.run()
+            } catch {
+                ready.withLock { $0 = .failure(error) }
+                bound.signal()
+            }
+            finishStop(ingest: ingest)
+        }
+        thread.name = "aed-ingest"
+        thread.stackSize = 8 << 20
+        writer.start()
+        trainer.start()
+        thread.start()
+        bound.wait()
+        switch ready.withLock({ $0 }) {
+        case .success(let endpoints):
+            self.endpoints = endpoints
+            let models = restored.values.reduce(0) { $0 + $1.models.count }
+            logger.info(
+                "aed ready",
+                metadata: [
+                    "version": "\(Self.version)", "ingest": "\(endpoints.ingest.joined(separator: ","))",
+                    "control": "\(endpoints.control)", "streams": "\(restored.count)", "models": "\(models)",
+                    "state": "\(stateDirectory)",
+                ])
+            notifier.ready(status: "scoring \(restored.count) streams with \(models) models")
+        case .failure(let error):
+            stopped.wait()
+            throw error
+        case nil:
+            stopped.wait()
+            throw DaemonError.socket(endpoint: "-", reason: "ingest thread ended before binding")
+        }
+    }
+
+    /// The open descriptor holding the `flock` on `<state_dir>/aed.lock` (-1 when not held).
+    private var lockDescriptor: Int32 = -1
+
+    /// Takes an exclusive lock on `<state_dir>/aed.lock`, so two daemons never share a state
+    /// folder (the second would take over the control socket and interleave writes).
+    /// - Throws: `DaemonError.alreadyRunning` when another process holds it.
+    private func lockStateDirectory(_ directory: String) throws {
+        let path = (directory as NSString).appendingPathComponent("aed.lock")
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw DaemonError.stateDirectory(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw DaemonError.alreadyRunning(stateDirectory: directory)
+        }
+        let pid = "\(getpid())\n"
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+        lockDescriptor = descriptor
+    }
+
+    private func unlockStateDirectory() {
+        guard lockDescriptor >= 0 else { return }
+        close(lockDescriptor)
+        lockDescriptor = -1
+    }
+
+    /// Begins a graceful stop; safe to call from any thread, more than once.
+    public func requestStop() {
+        stopFlag.withLock { $0 = true }
+    }
+
+    /// Queues a configuration reload (SIGHUP); the ingest thread applies what it can.
+    public func requestReload(_ newConfiguration: DaemonConfiguration) {
+        reloadRequests.withLock { $0.append(newConfiguration) }
+    }
+
+    /// Blocks until the daemon stopped.
+    public func waitUntilStopped() {
+        stopped.wait()
+        stopped.signal()
+    }
+
+    /// Runs on the ingest thread after its loop ended: drains the writer and trainer, closes the store.
+    private func finishStop(ingest: IngestLoop) {
+        notifier.stopping()
+        if let writer, !writer.stop(timeout: 5) {
+            logger.warning("alert writer did not finish within 5 s")
+        }
+        if let trainer, !trainer.stop(timeout: 3) {
+            logger.notice("a training run was still in progress at shutdown; it is abandoned")
+        }
+        ingest.snapshotBuffers()
+        do { try store?.close() } catch { logger.warning("closing the store failed", metadata: ["error": "\(error)"]) }
+        unlockStateDirectory()
+        logger.info("aed stopped")
+        stopped.signal()
+    }
+
+    /// Active models, thresholds and buffer snapshots from the store.
+    private func restore(store: Store, configuration: DaemonConfiguration) throws -> [String: StreamRuntime] {
+        var streams: [String: StreamRuntime] = [:]
+        let now = Date().timeIntervalSince1970
+        do {
+            for record in try store.streams() {
+                let settings = configuration.settings(forStream: record.name)
+                let runtime = StreamRuntime(
+                    name: record.name, settings: settings, dimension: record.dimension,
+                    alerts: configuration.alerts, maximumDimension: configuration.daemon.maxDimension, now: now)
+                if let snapshot = try store.bufferSnapshot(stream: record.name), snapshot.dimension == record.dimension {
+                    runtime.restoreBuffer(Self.floats(snapshot.values))
+                }
+                for active in try store.activeModels(stream: record.name) {
+                    guard let kind = DetectorKind(rawValue: active.model.detector) else { continue }
+                    guard settings.detectors.contains(kind) else {
+                        logger.notice("stored model not configured for this stream; not scoring with it",
+                            metadata: ["stream": "\(record.name)", "detector": "\(kind.rawValue)"])
+                        continue
+                    }
+                    do {
+                        let detector = try DetectorTraining.load(
+                            SavedDetector(
+                                kind: kind, configuration: active.model.configuration, scaler: active.model.scaler,
+                                weights: active.model.weights))
+                        runtime.models.append(
+                            ScoringModel(
+                                kind: kind, detector: detector, threshold: active.threshold.value,
+                                thresholdMethod: active.threshold.method,
+                                targetFalsePositiveRate: active.threshold.targetFalsePositiveRate,
+                                version: active.model.version, modelID: active.model.id, created: active.model.created,
+                                trainLoss: active.model.trainLoss, validationLoss: active.model.validationLoss))
+                    } catch {
+                        logger.error("cannot load stored model; the stream retrains",
+                            metadata: ["stream": "\(record.name)", "detector": "\(kind.rawValue)", "error": "\(error)"])
+                    }
+                }
+                // Resume the retrain clock from the last run instead of retraining at once.
+                if let last = try store.trainingRuns(stream: record.name, limit: 1).first {
+                    runtime.lastTrainingRequest = last.run.finished
+                }
+                streams[record.name] = runtime
+                logger.info("restored stream",
+                    metadata: [
+                        "stream": "\(record.name)", "dimension": "\(record.dimension)",
+                        "models": "\(runtime.models.map { "\($0.kind.rawValue) v\($0.version)" }.joined(separator: ","))",
+                        "buffered": "\(runtime.buffer?.count ?? 0)",
+                    ])
+            }
+        } catch {
+            throw DaemonError.store(reason: "restoring state: \(error)")
+        }
+        return streams
+    }
+
+    static func floats(_ data: Data) -> [Float] {
+        let count = data.count / 4
+        var values = [Float](repeating: 0, count: count)
+        values.withUnsafeMutableBytes { target in
+            data.withUnsafeBytes { source in
+                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<(count * 4)]))
+            }
+        }
+        return values
+    }
+
+    static func data(_ values: [Float]) -> Data {
+        values.withUnsafeBytes { Data($0) }
+    }
+}

@@ -1,0 +1,187 @@
+import Detectors
+import Foundation
+import TOMLKit
+import Wire
+
+extension DaemonConfiguration {
+    /// Reads the configuration: `path` if given, else `/etc/aed/aed.toml` if it exists,
+    /// else the built-in defaults.
+    /// - Throws: `ConfigurationError` naming the file or key at fault.
+    public static func load(path: String?) throws -> DaemonConfiguration {
+        let chosen: String
+        if let path {
+            chosen = path
+        } else if FileManager.default.fileExists(atPath: defaultPath) {
+            chosen = defaultPath
+        } else {
+            return DaemonConfiguration()
+        }
+        let text: String
+        do {
+            text = try String(contentsOfFile: chosen, encoding: .utf8)
+        } catch {
+            throw ConfigurationError.unreadable(path: chosen, reason: error.localizedDescription)
+        }
+        return try parse(toml: text, path: chosen)
+    }
+
+    /// Parses a TOML document over the built-in defaults.
+    /// - Parameter path: shown in syntax errors.
+    /// - Throws: `ConfigurationError.syntax`, `.unknownKey`, `.wrongType` or `.invalidValue`.
+    public static func parse(toml text: String, path: String = "<config>") throws -> DaemonConfiguration {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError.syntax(
+                path: path, line: error.source.begin.line, column: error.source.begin.column,
+                message: error.description)
+        } catch {
+            throw ConfigurationError.syntax(path: path, line: 0, column: 0, message: "\(error)")
+        }
+        var root = TOMLSection(table, path: "")
+        var configuration = DaemonConfiguration()
+        if var section = try root.table("daemon") {
+            try configuration.daemon.read(&section)
+            try section.rejectUnknownKeys()
+        }
+        if var section = try root.table("defaults") {
+            try configuration.defaults.read(&section)
+            try section.rejectUnknownKeys()
+        }
+        if var section = try root.table("alerts") {
+            try configuration.alerts.read(&section)
+            try section.rejectUnknownKeys()
+        }
+        if var streams = try root.table("streams") {
+            for name in streams.table.keys.sorted() {
+                guard StreamName.isValid(name) else {
+                    throw ConfigurationError.invalidValue(
+                        key: streams.key(name), value: "\"\(name)\"",
+                        reason: "a stream name is 1-128 bytes of [A-Za-z0-9._:/-]")
+                }
+                guard var section = try streams.table(name) else { continue }
+                var settings = configuration.defaults
+                try settings.read(&section)
+                try section.rejectUnknownKeys()
+                configuration.streams[name] = settings
+            }
+            try streams.rejectUnknownKeys()
+        }
+        try root.rejectUnknownKeys()
+        return configuration
+    }
+}
+
+extension DaemonSettings {
+    mutating func read(_ section: inout TOMLSection) throws {
+        if let value = try section.string("state_dir") {
+            guard !value.isEmpty else {
+                throw ConfigurationError.invalidValue(key: section.key("state_dir"), value: "\"\"", reason: "must not be empty")
+            }
+            stateDirectory = value
+        }
+        if let value = try section.strings("ingest") {
+            try Self.checkEndpoints(value, key: section.key("ingest"))
+            ingestBinds = value
+        }
+        if let value = try section.strings("connect") {
+            try Self.checkEndpoints(value, key: section.key("connect"))
+            ingestConnects = value
+        }
+        if let value = try section.strings("topics") { topics = value }
+        if let value = try section.string("control") {
+            try Self.checkEndpoints([value], key: section.key("control"))
+            controlEndpoint = value
+        }
+        if let value = try section.string("alert_publish") {
+            if value.isEmpty {
+                alertEndpoint = nil
+            } else {
+                try Self.checkEndpoints([value], key: section.key("alert_publish"))
+                alertEndpoint = value
+            }
+        }
+        if let value = try section.string("log_level") {
+            guard DaemonConfiguration.logLevels.contains(value) else {
+                throw ConfigurationError.invalidValue(
+                    key: section.key("log_level"), value: "\"\(value)\"",
+                    reason: "expected one of \(DaemonConfiguration.logLevels.joined(separator: ", "))")
+            }
+            logLevel = value
+        }
+        if let value = try section.int("max_message_size", in: 64...(1 << 30)) { maxMessageSize = value }
+        if let value = try section.int("max_batch", in: 1...1_000_000) { maxBatch = value }
+        if let value = try section.int("max_dimension", in: 1...1_000_000) { maxDimension = value }
+        if let value = try section.duration("status_interval") { statusInterval = value }
+    }
+
+    static func checkEndpoints(_ endpoints: [String], key: String) throws {
+        for endpoint in endpoints {
+            let schemes = ["tcp://", "ipc://", "inproc://"]
+            guard schemes.contains(where: { endpoint.hasPrefix($0) }),
+                endpoint.count > (schemes.first(where: { endpoint.hasPrefix($0) })?.count ?? 0)
+            else {
+                throw ConfigurationError.invalidValue(
+                    key: key, value: "\"\(endpoint)\"", reason: "expected a ZeroMQ endpoint tcp://..., ipc://... or inproc://...")
+            }
+        }
+    }
+}
+
+extension StreamSettings {
+    mutating func read(_ section: inout TOMLSection) throws {
+        if let names = try section.strings("detectors") {
+            var kinds: [DetectorKind] = []
+            for name in names {
+                guard let kind = DetectorKind(rawValue: name) else {
+                    throw ConfigurationError.invalidValue(
+                        key: section.key("detectors"), value: "\"\(name)\"",
+                        reason: "expected one of \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                if !kinds.contains(kind) { kinds.append(kind) }
+            }
+            guard !kinds.isEmpty else {
+                throw ConfigurationError.invalidValue(
+                    key: section.key("detectors"), value: "[]", reason: "list at least one detector")
+            }
+            detectors = kinds
+        }
+        if let value = try section.ints("hidden_sizes", in: 1...4096) {
+            guard !value.isEmpty else {
+                throw ConfigurationError.invalidValue(key: section.key("hidden_sizes"), value: "[]", reason: "list at least one layer width")
+            }
+            hiddenDimensions = value
+        }
+        if let value = try section.int("latent_size", in: 1...4096) { latentDimensions = value }
+        if let value = try section.int("epochs", in: 1...100_000) { epochs = value }
+        if let value = try section.int("batch_size", in: 1...1_000_000) { batchSize = value }
+        if let value = try section.double("learning_rate", lower: 0, upper: 1, open: true) { learningRate = value }
+        if let value = try section.int("buffer_size", in: 16...100_000_000) { bufferSize = value }
+        if let value = try section.int("min_samples", in: 16...100_000_000) { minimumSamples = value }
+        if let value = try section.duration("retrain_interval") { retrainInterval = value }
+        if let value = try section.int("retrain_samples", in: 0...100_000_000) { retrainSamples = value }
+        if let value = try section.string("threshold_method") {
+            guard let method = ThresholdMethod(rawValue: value) else {
+                throw ConfigurationError.invalidValue(
+                    key: section.key("threshold_method"), value: "\"\(value)\"", reason: "expected \"quantile\" or \"pot\"")
+            }
+            thresholdMethod = method
+        }
+        if let value = try section.double("target_false_positive_rate", lower: 0, upper: 0.5, open: true) {
+            targetFalsePositiveRate = value
+        }
+        if let value = try section.double("holdout_fraction", lower: 0, upper: 0.9, open: true) { holdoutFraction = value }
+        if let value = try section.int("dimension", in: 1...65_536) { dimension = value }
+    }
+}
+
+extension AlertSettings {
+    mutating func read(_ section: inout TOMLSection) throws {
+        if let value = try section.bool("episodes") { episodes = value }
+        if let value = try section.duration("episode_gap") { episodeGap = value }
+        if let value = try section.int("episode_quiet_vectors", in: 0...1_000_000) { episodeQuietVectors = value }
+        if let value = try section.duration("retention") { retention = value }
+        if let value = try section.int("top_features", in: 0...64) { topFeatures = value }
+    }
+}

@@ -1,0 +1,221 @@
+import Detectors
+import Foundation
+import Logging
+import Store
+import Tensor
+
+/// The retrain thread: fits candidate models off the ingest path, calibrates their thresholds
+/// on held-out buffer data, and promotes only sane ones.
+///
+/// A candidate is promoted when (1) its fit finished with finite losses, (2) its held-out
+/// scores are finite, and (3) a threshold calibrated on one half of the held-out data gives a
+/// false-positive rate near the target on the other half (at most
+/// `max(4 alpha, alpha + 4 sqrt(alpha (1 - alpha) / n))`, n = held-out blocks of that half, since
+/// neighbouring vectors of a time series are correlated). Its stored threshold is then
+/// calibrated on all held-out data. Otherwise the run is recorded as failed with the reason
+/// and the stream's current model keeps scoring. A snapshot smaller than `min_samples` is
+/// recorded as skipped.
+final class Trainer: @unchecked Sendable {
+    let jobs = BlockingQueue<TrainingJob>()
+    /// Events for the ingest thread, drained each loop.
+    let events = Locked<[TrainingEvent]>([])
+    /// Whether a job is running, and for which stream (shown in status).
+    let running = Locked<String?>(nil)
+    private let store: Store
+    private let logger: Logger
+    private let finished = DispatchSemaphore(value: 0)
+    private var started = false
+
+    init(store: Store, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// Starts the thread at a lower scheduling priority than ingest.
+    func start() {
+        started = true
+        let thread = Thread { [self] in
+            lowerPriority()
+            while let batch = jobs.takeAll(timeout: 0.5) {
+                for job in batch { process(job) }
+            }
+            finished.signal()
+        }
+        thread.name = "aed-trainer"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Stops taking jobs and waits up to `timeout` seconds for the current one to end.
+    /// - Returns: false when a fit was still running at the deadline (it is abandoned).
+    @discardableResult func stop(timeout: Double) -> Bool {
+        jobs.close()
+        guard started else { return true }
+        return finished.wait(timeout: .now() + timeout) == .success
+    }
+
+    private func lowerPriority() {
+        #if os(Linux)
+            // On Linux the nice value is per thread: 0 names the calling thread.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+        #endif
+    }
+
+    func process(_ job: TrainingJob) {
+        running.withLock { $0 = job.stream }
+        defer { running.withLock { $0 = nil } }
+        var summaries: [TrainingRunSummary] = []
+        for kind in job.settings.detectors {
+            let summary = train(kind: kind, job: job)
+            summaries.append(summary)
+            record(summary, stream: job.stream)
+        }
+        events.withLock { $0.append(.finished(stream: job.stream, runs: summaries, requestIDs: job.requestIDs)) }
+    }
+
+    private func record(_ summary: TrainingRunSummary, stream: String) {
+        do {
+            var modelID: Int64?
+            if summary.outcome == "ok", let version = summary.modelVersion {
+                modelID = try store.models(stream: stream, detector: summary.detector).first { $0.version == version }?.id
+            }
+            try store.recordTrainingRun(
+                NewTrainingRun(
+                    stream: stream, detector: summary.detector, started: summary.started, finished: summary.finished,
+                    outcome: TrainingOutcome(rawValue: summary.outcome) ?? .failed, reason: summary.reason,
+                    samples: summary.samples, epochs: summary.epochs,
+                    trainLoss: summary.trainLoss.flatMap { $0.isFinite ? $0 : nil },
+                    validationLoss: summary.validationLoss.flatMap { $0.isFinite ? $0 : nil }, modelID: modelID))
+        } catch {
+            logger.error("could not record training run", metadata: ["stream": "\(stream)", "error": "\(error)"])
+        }
+        let level: Logger.Level = summary.outcome == "ok" ? .info : (summary.outcome == "skipped" ? .notice : .warning)
+        logger.log(
+            level: level, "training run \(summary.outcome)",
+            metadata: [
+                "stream": "\(stream)", "detector": "\(summary.detector)", "samples": "\(summary.samples)",
+                "reason": "\(summary.reason ?? "-")", "version": "\(summary.modelVersion.map(String.init) ?? "-")",
+                "seconds": "\(String(format: "%.1f", summary.finished - summary.started))",
+            ])
+    }
+
+    /// Splits rows into training and two held-out halves: blocks of 8 consecutive rows, every
+    /// k-th block held out (k = round(1 / holdoutFraction)), alternating between the halves, so
+    /// held-out data spans the whole buffer without sharing blocks with the training rows.
+    static func split(count: Int, holdoutFraction: Double) -> (train: [Int], calibrate: [Int], check: [Int]) {
+        let block = blockSize
+        let every = max(2, Int((1 / holdoutFraction).rounded()))
+        var train: [Int] = [], calibrate: [Int] = [], check: [Int] = []
+        var heldBlocks = 0
+        for blockIndex in 0...(max(0, count - 1) / block) {
+            let rows = (blockIndex * block)..<min(count, (blockIndex + 1) * block)
+            if blockIndex % every == every - 1 {
+                if heldBlocks % 2 == 0 { calibrate.append(contentsOf: rows) } else { check.append(contentsOf: rows) }
+                heldBlocks += 1
+            } else {
+                train.append(contentsOf: rows)
+            }
+        }
+        return (train, calibrate, check)
+    }
+
+    /// Rows per held-out block.
+    static let blockSize = 8
+
+    /// The largest held-out false-positive rate accepted for target `alpha` over `n` independent
+    /// samples (held-out blocks): `max(4 alpha, alpha + 4 sqrt(alpha (1 - alpha) / n))`.
+    static func falsePositiveLimit(target alpha: Double, samples n: Int) -> Double {
+        let sigma = (alpha * (1 - alpha) / Double(max(n, 1))).squareRoot()
+        return max(4 * alpha, alpha + 4 * sigma)
+    }
+
+    private func train(kind: DetectorKind, job: TrainingJob) -> TrainingRunSummary {
+        let started = Date().timeIntervalSince1970
+        var summary = TrainingRunSummary(
+            detector: kind.rawValue, outcome: "failed", reason: nil, started: started, finished: started,
+            samples: job.count, epochs: 0, trainLoss: nil, validationLoss: nil, threshold: nil,
+            heldOutFalsePositiveRate: nil, modelVersion: nil, trigger: job.trigger)
+        func finish(_ outcome: String, _ reason: String?) -> TrainingRunSummary {
+            summary.outcome = outcome
+            summary.reason = reason
+            summary.finished = Date().timeIntervalSince1970
+            return summary
+        }
+        let settings = job.settings
+        guard job.count >= settings.minimumSamples else {
+            return finish("skipped", "too little data: \(job.count) vectors, need \(settings.minimumSamples)")
+        }
+        let d = job.dimension
+        let (trainRows, calibrateRows, checkRows) = Self.split(count: job.count, holdoutFraction: settings.holdoutFraction)
+        func rows(_ indices: [Int]) -> Tensor {
+            var values = [Float]()
+            values.reserveCapacity(indices.count * d)
+            for i in indices { values.append(contentsOf: job.values[(i * d)..<((i + 1) * d)]) }
+            return Tensor(shape: [indices.count, d], scalars: values)
+        }
+        let fitted: any AnomalyDetector
+        let report: FitReport
+        do {
+            (fitted, report) = try DetectorTraining.fit(
+                kind: kind, data: rows(trainRows), settings: settings, seed: UInt64(job.count) &* 0x9E37_79B9 &+ 17)
+        } catch {
+            return finish("failed", "fit failed: \(error)")
+        }
+        summary.epochs = report.epochs
+        summary.trainLoss = report.finalTrainLoss
+        summary.validationLoss = report.finalValidationLoss
+        let losses = [report.finalTrainLoss, report.finalValidationLoss].compactMap { $0 }
+        guard report.finalTrainLoss != nil, losses.allSatisfy({ $0.isFinite }) else {
+            return finish("failed", "non-finite loss (train \(report.finalTrainLoss.map { "\($0)" } ?? "none"), validation \(report.finalValidationLoss.map { "\($0)" } ?? "none"))")
+        }
+        let calibrationScores = fitted.anomalyScores(rows(calibrateRows))
+        let checkScores = fitted.anomalyScores(rows(checkRows))
+        guard calibrationScores.allSatisfy({ $0.isFinite }), checkScores.allSatisfy({ $0.isFinite }) else {
+            return finish("failed", "non-finite anomaly scores on held-out data")
+        }
+        let alpha = settings.targetFalsePositiveRate
+        let method = settings.thresholdMethod
+        let final: ThresholdValue
+        do {
+            let half = try Threshold.calibrate(scores: calibrationScores, targetFalsePositiveRate: alpha, method: method)
+            let falsePositives = checkScores.filter { half.isAnomalous($0) }.count
+            let rate = Double(falsePositives) / Double(max(checkScores.count, 1))
+            summary.heldOutFalsePositiveRate = rate
+            // Rows within a block are correlated (time series): count blocks, not rows.
+            let limit = Self.falsePositiveLimit(target: alpha, samples: (checkScores.count + Self.blockSize - 1) / Self.blockSize)
+            guard rate <= limit else {
+                return finish(
+                    "failed",
+                    "held-out false-positive rate \(String(format: "%.4f", rate)) is far above the target \(alpha) (limit \(String(format: "%.4f", limit)))"
+                )
+            }
+            final = try Threshold.calibrate(
+                scores: calibrationScores + checkScores, targetFalsePositiveRate: alpha, method: method)
+        } catch {
+            return finish("failed", "threshold calibration failed: \(error)")
+        }
+        summary.threshold = final.value
+        guard final.value.isFinite else { return finish("failed", "non-finite threshold") }
+        do {
+            let saved = try fitted.saved()
+            let record = try store.promoteModel(
+                NewModel(
+                    stream: job.stream, detector: kind.rawValue, created: Date().timeIntervalSince1970,
+                    configuration: saved.configuration, scaler: saved.scaler, weights: saved.weights,
+                    seed: report.seed, trainLoss: report.finalTrainLoss, validationLoss: report.finalValidationLoss),
+                threshold: NewThreshold(
+                    method: settings.thresholdMethod.rawValue, targetFalsePositiveRate: alpha, value: final.value,
+                    calibrationSamples: calibrationScores.count + checkScores.count,
+                    created: Date().timeIntervalSince1970))
+            summary.modelVersion = record.version
+            let model = ScoringModel(
+                kind: kind, detector: fitted, threshold: final.value, thresholdMethod: settings.thresholdMethod.rawValue,
+                targetFalsePositiveRate: alpha, version: record.version, modelID: record.id, created: record.created,
+                trainLoss: report.finalTrainLoss, validationLoss: report.finalValidationLoss)
+            events.withLock { $0.append(.promoted(stream: job.stream, model: model)) }
+        } catch {
+            return finish("failed", "could not store the model: \(error)")
+        }
+        return finish("ok", nil)
+    }
+}

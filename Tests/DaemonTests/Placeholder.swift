@@ -1,1 +1,0 @@
-// Tests of Daemon; added by the issue that builds it.
