@@ -26,16 +26,22 @@ struct ConcurrencyTests {
         let done = Atomic<Bool>(false)
         let observations = Mutex(Observations())
         let group = DispatchGroup()
+        // Each reader signals after its first read; the writer starts only then, so the reads
+        // overlap the writes even when the test runner's other tests keep the cores busy.
+        let readersStarted = DispatchSemaphore(value: 0)
         // Two readers with their own read-only connections (like aectl), one through the
         // writer's pool (like the daemon's status handler).
         for reader in 0..<3 {
-            DispatchQueue.global().async(group: group) {
+            group.enter()
+            // Dedicated threads: the global queue's width may be taken by parallel tests.
+            Thread {
+                defer { group.leave() }
                 var seen: [Int] = []
                 var errors: [String] = []
                 var reads = 0
                 do {
                     let store = reader < 2 ? try Store.openReadOnly(path: path) : writer
-                    while !done.load(ordering: .acquiring) {
+                    repeat {
                         let count = try store.alertCounts().first?.count ?? 0
                         seen.append(count)
                         let newest = try store.alerts(stream: "s1", limit: 20)
@@ -43,18 +49,21 @@ struct ConcurrencyTests {
                             errors.append("reader \(reader): \(newest.count) newest of \(count)")
                         }
                         reads += 1
-                    }
+                        if reads == 1 { readersStarted.signal() }
+                    } while !done.load(ordering: .acquiring)
                     if reader < 2 { try store.close() }
                 } catch {
                     errors.append("reader \(reader): \(error)")
+                    if reads == 0 { readersStarted.signal() }
                 }
                 observations.withLock {
                     $0.errors += errors
                     $0.reads += reads
                     $0.counts.append(seen)
                 }
-            }
+            }.start()
         }
+        for _ in 0..<3 { _ = readersStarted.wait(timeout: .now() + 30) }
 
         var writeError: (any Error)?
         do {
