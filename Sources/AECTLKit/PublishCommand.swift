@@ -45,6 +45,15 @@ public struct PublishCommand: ParsableCommand {
     @Flag(name: .customLong("no-timestamps"), help: "Do not send the send time as ts (aed then uses its receive time).")
     public var noTimestamps = false
 
+    /// The first row's replayed timestamp.
+    @Option(name: .customLong("ts-start"),
+            help: "Stamp rows as a recorded series: row i gets ts = ts-start + i * ts-step (seconds since the Unix epoch) instead of the send time.")
+    public var timestampStart: Double?
+
+    /// The replayed spacing of rows.
+    @Option(name: .customLong("ts-step"), help: "Seconds between rows with --ts-start.")
+    public var timestampStep: Double = 1
+
     /// Leave out `seq`.
     @Flag(name: .customLong("no-seq"), help: "Do not number the vectors with seq.")
     public var noSequenceNumbers = false
@@ -63,12 +72,18 @@ public struct PublishCommand: ParsableCommand {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1, got \(batch)") }
         guard batch <= 1_000_000 else { throw ValidationError("--batch must be at most 1000000, got \(batch)") }
         guard waitSeconds > 0 && waitSeconds.isFinite else { throw ValidationError("--wait must be a positive number of seconds") }
+        if let timestampStart {
+            guard timestampStart.isFinite, timestampStart >= 0 else { throw ValidationError("--ts-start must be a non-negative number of seconds since the Unix epoch") }
+            guard !noTimestamps else { throw ValidationError("--ts-start and --no-timestamps contradict each other") }
+        }
+        guard timestampStep.isFinite, timestampStep > 0 else { throw ValidationError("--ts-step must be a positive number of seconds") }
     }
 
     /// The options this command line asks for.
     public var options: PublishOptions {
         PublishOptions(endpoint: endpoint, stream: stream, bind: bind, format: format, batch: batch, rate: rate,
-                       timestamps: !noTimestamps, sequenceNumbers: !noSequenceNumbers, waitSeconds: waitSeconds)
+                       timestamps: !noTimestamps, sequenceNumbers: !noSequenceNumbers, waitSeconds: waitSeconds,
+                       seriesClock: timestampStart.map { SeriesClock(start: $0, step: timestampStep) })
     }
 
     public func run() throws {

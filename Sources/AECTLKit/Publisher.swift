@@ -20,6 +20,10 @@ public struct PublishOptions: Sendable {
     public var timestamps: Bool
     /// Number the vectors from 0 in `seq` so aed can count gaps.
     public var sequenceNumbers: Bool
+    /// Replay timestamps instead of the send time: row `i` gets `ts = start + i * step`
+    /// (seconds since the Unix epoch, and seconds), as for a recorded series with a fixed
+    /// spacing; nil = the send time. Ignored when `timestamps` is false.
+    public var seriesClock: SeriesClock?
     /// How long to wait for a subscriber before giving up, in seconds.
     public var waitSeconds: Double
     /// How long one send may block on a full queue before giving up, in milliseconds.
@@ -28,7 +32,7 @@ public struct PublishOptions: Sendable {
     /// Creates options; see the properties.
     public init(endpoint: String, stream: String, bind: Bool = false, format: PayloadFormat = .binary, batch: Int = 1,
                 rate: Double? = nil, timestamps: Bool = true, sequenceNumbers: Bool = true, waitSeconds: Double = 10,
-                sendTimeoutMilliseconds: Int32 = 10_000) {
+                sendTimeoutMilliseconds: Int32 = 10_000, seriesClock: SeriesClock? = nil) {
         self.endpoint = endpoint
         self.stream = stream
         self.bind = bind
@@ -39,7 +43,25 @@ public struct PublishOptions: Sendable {
         self.sequenceNumbers = sequenceNumbers
         self.waitSeconds = waitSeconds
         self.sendTimeoutMilliseconds = sendTimeoutMilliseconds
+        self.seriesClock = seriesClock
     }
+}
+
+/// Timestamps of a recorded series: row `i` is stamped `start + i * step`.
+public struct SeriesClock: Sendable, Equatable {
+    /// The first row's timestamp, seconds since the Unix epoch.
+    public var start: Double
+    /// The spacing of rows, in seconds.
+    public var step: Double
+
+    /// Creates a series clock; see the properties.
+    public init(start: Double, step: Double) {
+        self.start = start
+        self.step = step
+    }
+
+    /// The timestamp of row `row`, in seconds since the Unix epoch.
+    public func timestamp(ofRow row: Int) -> Double { start + Double(row) * step }
 }
 
 /// What a publish run did.
@@ -144,7 +166,7 @@ public enum Publisher {
                 timestamps.removeAll(keepingCapacity: true)
                 sequenceNumbers.removeAll(keepingCapacity: true)
                 for offset in 0..<rows {
-                    timestamps.append(now)
+                    timestamps.append(options.seriesClock?.timestamp(ofRow: row + offset) ?? now)
                     sequenceNumbers.append(UInt64(row + offset))
                 }
                 payload.removeAll(keepingCapacity: true)

@@ -134,6 +134,23 @@ struct PublishTests {
         #expect(received.batch.timestamp(0) == nil && received.batch.sequenceNumber(1) == nil)
     }
 
+    @Test func seriesClockStampsRowsAsARecordedSeries() throws {
+        let context = try Context()
+        let sub = try context.socket(.sub, lingerMilliseconds: 0)
+        try sub.set(.receiveHighWaterMark(messages: 0))
+        try sub.set(.receiveTimeout(milliseconds: 2_000))
+        try sub.subscribe("s1")
+        let endpoint = try sub.bind("tcp://127.0.0.1:*")
+        let count = 10
+        let values = (0..<(count * 2)).map { Float($0) }
+        let options = PublishOptions(endpoint: endpoint, stream: "s1", batch: 3, waitSeconds: 5,
+                                     seriesClock: SeriesClock(start: 1_700_000_000, step: 60))
+        let run = PublishResultBox(values: values, dimension: 2, options: options)
+        let received = try drain(sub, expected: count)
+        #expect(try run.report().vectors == count)
+        #expect((0..<count).map { received.batch.timestamp($0) } == (0..<count).map { 1_700_000_000 + Double($0) * 60 })
+    }
+
     @Test func noSubscriberIsAClearError() throws {
         let context = try Context()
         let probe = try context.socket(.pull, lingerMilliseconds: 0)
@@ -152,6 +169,11 @@ struct PublishTests {
         let command = try PublishCommand.parse(["--endpoint", "tcp://x:1", "--stream", "s.1", "--file", "f.csv",
                                                 "--format", "json", "--batch", "16", "--rate", "500", "--bind"])
         #expect(command.options.format == .json && command.options.batch == 16 && command.options.rate == 500 && command.options.bind)
+        #expect(command.options.seriesClock == nil)
+        let replay = try PublishCommand.parse(["--endpoint", "tcp://x:1", "--stream", "s", "--file", "f.csv", "--ts-start", "1000", "--ts-step", "60"])
+        #expect(replay.options.seriesClock == SeriesClock(start: 1000, step: 60))
+        #expect(throws: (any Error).self) { try PublishCommand.parse(["--endpoint", "tcp://x:1", "--stream", "s", "--file", "f.csv", "--ts-step", "0"]) }
+        #expect(throws: (any Error).self) { try PublishCommand.parse(["--endpoint", "tcp://x:1", "--stream", "s", "--file", "f.csv", "--ts-start", "5", "--no-timestamps"]) }
     }
 
     @Test func commandFailsOnABadFileWithFileAndLine() throws {

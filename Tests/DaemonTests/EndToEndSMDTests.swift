@@ -96,20 +96,16 @@ struct DetectionScores: CustomStringConvertible {
         let trained = try client.status()
         #expect(trained.streams.first?.models.count == 2)
 
-        // 3. Publish the test period, each vector stamped so alerts map back to its row.
+        // 3. Publish the test period with aectl publish, each row stamped as a recorded series
+        //    (row i at start + i * step), so alerts map back to their rows.
         let test = try CSVVectors.load(path: data + "/test.csv")
         let start = Date().timeIntervalSince1970.rounded(.down)
         let step = 0.001
-        let publisher = try RawPublisher(endpoint: ingest)
-        let batch = 50
-        var row = 0
-        while row < test.count {
-            let end = min(test.count, row + batch)
-            let values = Array(test.values[(row * test.dimension)..<(end * test.dimension)])
-            let timestamps = (row..<end).map { start + Double($0) * step }
-            try publisher.send([Array("smd-1-7".utf8), WireEncoder.encode(.binary, values: values, dimension: test.dimension, timestamps: timestamps)])
-            row = end
-        }
+        let testPublished = try runProcess(
+            aectl, ["publish", "--endpoint", ingest, "--stream", "smd-1-7", "--file", data + "/test.csv", "--batch", "50",
+                    "--ts-start", String(start), "--ts-step", String(step)],
+            timeout: 300)
+        #expect(testPublished.status == 0, "aectl publish: \(testPublished.stderr)")
         let scoredBefore = trained.streams.first?.scored ?? 0
         try waitUntil(timeout: 300, "all test vectors scored") {
             ((try? client.status().streams.first?.scored) ?? 0) >= scoredBefore + test.count
