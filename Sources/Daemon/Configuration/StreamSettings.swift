@@ -5,16 +5,18 @@ import Foundation
 public struct StreamSettings: Sendable, Equatable {
     /// The detectors that score this stream, each with its own threshold (default AE and VAE).
     public var detectors: [DetectorKind] = [.autoencoder, .variationalAutoencoder]
+    // The model defaults are the Detectors' own (`DetectorOptions`), the ones `aectl eval`
+    // uses, so an offline backtest and the daemon train the same models.
     /// Widths of the hidden layers of the encoder (the decoder mirrors them).
-    public var hiddenDimensions: [Int] = [32]
+    public var hiddenDimensions: [Int] = DetectorOptions().hiddenDimensions
     /// Width of the bottleneck (the latent dimension for the VAE).
-    public var latentDimensions: Int = 8
+    public var latentDimensions: Int = DetectorOptions().latentDimensions
     /// Maximum training epochs per fit.
-    public var epochs: Int = 30
+    public var epochs: Int = DetectorOptions().epochs
     /// Mini-batch size for training, in vectors.
-    public var batchSize: Int = 128
+    public var batchSize: Int = DetectorOptions().batchSize
     /// Adam learning rate.
-    public var learningRate: Double = 0.001
+    public var learningRate: Double = DetectorOptions().learningRate
     /// Capacity of the retrain ring buffer, in vectors.
     public var bufferSize: Int = 50_000
     /// Vectors that must be buffered before the first model is trained (`warming` until then).
