@@ -30,7 +30,8 @@ final class AlertWriter: @unchecked Sendable {
         var detector: String
     }
 
-    /// Alerts older than this are deleted, seconds (0 keeps them); with old model versions.
+    /// Alerts whose episode ended longer ago than this are deleted, seconds (0 keeps them);
+    /// with old model versions.
     let retention: Double
     /// Model versions kept per stream and detector when pruning.
     static let keptModelVersions = 5
@@ -86,7 +87,8 @@ final class AlertWriter: @unchecked Sendable {
         return finished.wait(timeout: .now() + timeout) == .success
     }
 
-    /// Deletes alerts older than the retention and old model versions (never active ones).
+    /// Deletes alerts whose episode ended before the retention age, and old model versions
+    /// (never active ones).
     private func prune(now: Double) {
         do {
             let report = try store.prune(alertsReceivedBefore: now - retention, keepModelVersions: Self.keptModelVersions)
