@@ -63,9 +63,8 @@ public struct Adam: Optimizer, Sendable {
                 moments.removeValue(forKey: parameter.name)
                 ?? Moments(first: .zeros(shape), second: .zeros(shape), step: 0)
             state.step += 1
-            let t = Float(state.step)
-            let stepSize = rate / (1 - Float.pow(beta1, t))
-            let correction2 = (1 - Float.pow(beta2, t)).squareRoot()
+            let stepSize = rate / (1 - Float.power(beta1, state.step))
+            let correction2 = (1 - Float.power(beta2, state.step)).squareRoot()
             parameter.variable.updateValue { values in
                 values.withUnsafeMutableBufferPointer { w in
                     gradient.scalars.withUnsafeBufferPointer { g in
@@ -90,8 +89,17 @@ public struct Adam: Optimizer, Sendable {
 }
 
 extension Float {
-    /// `base^exponent` for the bias corrections.
-    static func pow(_ base: Float, _ exponent: Float) -> Float {
-        Float(Foundation_pow(Double(base), Double(exponent)))
+    /// `base^exponent` for the bias corrections, by repeated squaring in `Double` (no libm,
+    /// so the same bits on every machine).
+    static func power(_ base: Float, _ exponent: Int) -> Float {
+        var result: Double = 1
+        var power = Double(base)
+        var remaining = exponent
+        while remaining > 0 {
+            if remaining & 1 == 1 { result *= power }
+            power *= power
+            remaining >>= 1
+        }
+        return Float(result)
     }
 }

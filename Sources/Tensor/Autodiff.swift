@@ -53,8 +53,10 @@ public final class Variable {
         self.backwardStep = nil
     }
 
-    /// Creates an op's result; `backward` is kept only if some parent needs a gradient.
-    init(_ value: Tensor, parents: [Variable], backward: @escaping (Tensor) -> Void) {
+    /// Creates an op's result: a custom differentiable op calls this with its forward value
+    /// and a closure that, given `∂loss/∂value`, calls `accumulate(_:)` on each parent that
+    /// `requiresGradient`. The closure is kept only if some parent needs a gradient.
+    public init(_ value: Tensor, parents: [Variable], backward: @escaping (Tensor) -> Void) {
         self.value = value
         self.parents = parents
         let needed = parents.contains { $0.requiresGradient }

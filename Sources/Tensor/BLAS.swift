@@ -15,6 +15,8 @@ public enum BLAS {
 
     /// Computes `c = alpha * op(a) · op(b) + beta * c` for row-major matrices.
     ///
+    /// One row (`m == 1`) goes to `cblas_sgemv`, everything else to `cblas_sgemm`; both are
+    /// deterministic for a given shape with one BLAS thread.
     /// `op(x)` is `x` or its transpose. With `op(a)` of shape `[m, k]` and `op(b)` of shape
     /// `[k, n]`, `c` has shape `[m, n]`. `a` is stored `[m, k]` (or `[k, m]` when transposed),
     /// `b` is stored `[k, n]` (or `[n, k]` when transposed).
@@ -28,10 +30,26 @@ public enum BLAS {
         beta: Float = 0,
         c: UnsafeMutablePointer<Float>
     ) {
+        precondition(
+            m <= Int(Int32.max) && n <= Int(Int32.max) && k <= Int(Int32.max),
+            "gemm: extents \(m)x\(k)x\(n) exceed the 32-bit BLAS interface")
         if m == 0 || n == 0 { return }
         if k == 0 {
             // BLAS leaves c scaled by beta when k == 0; do it explicitly for clarity.
             for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
+            return
+        }
+        if m == 1 {
+            // A single row (scoring one vector): `c = alpha · op(b)ᵀ-times-a` on sgemv, which
+            // skips sgemm's packing. `a` is contiguous whether or not it is transposed.
+            if beta == 0 { c.update(repeating: 0, count: n) }
+            if transposeB {
+                cblas_sgemv(
+                    CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(k), a, 1, beta == 0 ? 0 : beta, c, 1)
+            } else {
+                cblas_sgemv(
+                    CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(n), a, 1, beta == 0 ? 0 : beta, c, 1)
+            }
             return
         }
         let lda = transposeA ? m : k

@@ -57,7 +57,7 @@ public func gaussianNegativeLogLikelihood(
     _ target: Tensor, mean: Variable, logVariance: Variable
 ) -> Variable {
     let batch = Float(Swift.max(target.shape.first ?? 1, 1))
-    let logTwoPi = Float(Foundation.log2Pi)
+    let logTwoPi = Float(LossConstants.logTwoPi)
     let squaredError = (mean - target).squared()
     let perElement = 0.5 * (logVariance + squaredError * (-logVariance).exp() + logTwoPi)
     // Broadcast a row or scalar log-variance to the full shape before summing.
@@ -105,7 +105,7 @@ public func bernoulliKLDivergence(sparsityTarget rho: Float, activations: Variab
     }
 }
 
-enum Foundation {
+enum LossConstants {
     /// `ln 2π`.
-    static let log2Pi: Double = 1.8378770664093454835606594728112
+    static let logTwoPi: Double = 1.8378770664093454835606594728112
 }

@@ -49,9 +49,7 @@ struct PreparedGradients {
             parameter.variable.gradient = nil
             var sum: Double = 0
             gradient.scalars.withUnsafeBufferPointer { g in
-                var partial: Float = 0
-                for x in g { partial += x * x }
-                sum = Double(partial)
+                for x in g { sum += Double(x) * Double(x) }
             }
             if !sum.isFinite || !gradient.isFinite { bad.append(parameter.name) }
             squaredNorm += sum

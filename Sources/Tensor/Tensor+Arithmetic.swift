@@ -57,9 +57,9 @@ extension Tensor {
     }
 
     /// Element-wise `e^x`.
-    public func exp() -> Tensor { map { Foundation_exp($0) } }
+    public func exp() -> Tensor { map { expf($0) } }
     /// Element-wise natural logarithm (NaN for negative, -inf for 0).
-    public func log() -> Tensor { map { Foundation_log($0) } }
+    public func log() -> Tensor { map { logf($0) } }
     /// Element-wise `x²`.
     public func squared() -> Tensor { map { $0 * $0 } }
     /// Element-wise square root.
@@ -73,24 +73,20 @@ extension Tensor {
     /// Element-wise logistic function `1 / (1 + e^-x)`, stable for large `|x|`.
     public func sigmoid() -> Tensor { map(Tensor.sigmoid) }
     /// Element-wise hyperbolic tangent.
-    public func tanh() -> Tensor { map { Foundation_tanh($0) } }
+    public func tanh() -> Tensor { map { tanhf($0) } }
     /// Element-wise `softplus(x) = ln(1 + e^x)`, computed as `max(x, 0) + ln(1 + e^-|x|)`.
     public func softplus() -> Tensor { map(Tensor.softplus) }
 
     @inline(__always)
     static func sigmoid(_ x: Float) -> Float {
-        if x >= 0 { return 1 / (1 + Foundation_exp(-x)) }
-        let e = Foundation_exp(x)
+        if x >= 0 { return 1 / (1 + expf(-x)) }
+        let e = expf(x)
         return e / (1 + e)
     }
 
     @inline(__always)
     static func softplus(_ x: Float) -> Float {
-        Swift.max(x, 0) + log1pf(Foundation_exp(-abs(x)))
+        Swift.max(x, 0) + log1pf(expf(-abs(x)))
     }
 }
 
-@inline(__always) func Foundation_exp(_ x: Float) -> Float { expf(x) }
-@inline(__always) func Foundation_log(_ x: Float) -> Float { logf(x) }
-@inline(__always) func Foundation_tanh(_ x: Float) -> Float { tanhf(x) }
-@inline(__always) func Foundation_pow(_ x: Double, _ y: Double) -> Double { pow(x, y) }

@@ -81,3 +81,19 @@ extension Tensor {
         return reduced
     }
 }
+
+extension Tensor {
+    /// `ln Σ_axis e^x`, computed stably as `m + ln Σ e^(x - m)` with `m` the axis maximum;
+    /// shape as in `sum(alongAxis:keepingAxis:)`. An all `-inf` slice gives `-inf`.
+    ///
+    /// Used by importance-weighted scores (Burda et al., "Importance Weighted Autoencoders",
+    /// ICLR 2016): `-ln p(x) ≈ -(logSumExp_k log w_k - ln K)`.
+    public func logSumExp(alongAxis axis: Int, keepingAxis: Bool = false) -> Tensor {
+        let resolved = normalizedAxis(axis)
+        let maximum = max(alongAxis: resolved, keepingAxis: true)
+        let safeMaximum = maximum.map { $0.isFinite ? $0 : 0 }
+        let shifted = (self - safeMaximum).exp().sum(alongAxis: resolved, keepingAxis: true)
+        let result = shifted.log() + safeMaximum
+        return keepingAxis ? result : result.reshaped(reducedShape(resolved, keepingAxis: false))
+    }
+}

@@ -74,3 +74,39 @@ extension Tensor {
         self.init(shape: leading + [total], scalars: result)
     }
 }
+
+extension Tensor {
+    /// The rows `indices` of the first axis, in that order: `[n, ...] -> [indices.count, ...]`.
+    ///
+    /// Gathers a shuffled minibatch `[batch, features]` from a dataset `[samples, features]`.
+    /// - Precondition: rank >= 1 and every index is within the first axis.
+    public func gatheringRows(_ indices: ArraySlice<Int>) -> Tensor {
+        precondition(rank >= 1, "gatheringRows: rank >= 1 needed, got shape \(shape)")
+        let rows = shape[0]
+        let width = rows == 0 ? 0 : count / rows
+        let total = indices.count * width
+        let result = [Float](unsafeUninitializedCapacity: total) { out, initialized in
+            scalars.withUnsafeBufferPointer { source in
+                guard let base = source.baseAddress, let target = out.baseAddress else { return }
+                var offset = 0
+                for row in indices {
+                    precondition(row >= 0 && row < rows, "gatheringRows: row \(row) outside shape \(shape)")
+                    (target + offset).initialize(from: base + row * width, count: width)
+                    offset += width
+                }
+            }
+            initialized = total
+        }
+        var newShape = shape
+        newShape[0] = indices.count
+        return Tensor(shape: newShape, scalars: result)
+    }
+}
+
+extension Tensor {
+    /// The rows `indices` of the first axis, in that order; see `gatheringRows(_:)`.
+    public func gatheringRows(_ indices: [Int]) -> Tensor { gatheringRows(indices[...]) }
+
+    /// The rows `range` of the first axis.
+    public func gatheringRows(_ range: Range<Int>) -> Tensor { gatheringRows(Array(range)[...]) }
+}

@@ -26,8 +26,19 @@ extension Variable {
             if weight.requiresGradient {
                 weight.accumulateProduct(xv, g, transposeA: true, transposeB: false)
             }
-            if bias.requiresGradient { bias.accumulate(g.sum(alongAxis: 0)) }
+            if bias.requiresGradient { bias.accumulateColumnSums(g) }
         }
+    }
+
+    /// Adds the column sums `Σ_batch g` of `g` `[batch, n]` into this `[n]` gradient, as the
+    /// product `1ᵀ · g` on sgemm (`[1, batch] · [batch, n]`).
+    func accumulateColumnSums(_ g: Tensor) {
+        let ones = Tensor.ones([1, g.shape[0]])
+        let n = g.shape[1]
+        var existing = gradient.map { $0.reshaped([1, n]) } ?? Tensor.zeros([1, n])
+        gradient = nil
+        existing.addMatmul(ones, g)
+        accumulate(existing.reshaped([n]))
     }
 
     /// Adds `op(a) · op(b)` into `gradient`, in place when a gradient is already there.

@@ -40,6 +40,23 @@ import Testing
         }
     }
 
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func singleRowTakesTheGemvPathAndAgrees(_ transposes: (Bool, Bool)) {
+        let (ta, tb) = transposes
+        var rng = Xoshiro256StarStar(seed: 77)
+        for (k, n) in [(1, 1), (38, 64), (64, 16), (7, 3)] {
+            let a = Tensor.randomNormal(ta ? [k, 1] : [1, k], using: &rng)
+            let b = Tensor.randomNormal(tb ? [n, k] : [k, n], using: &rng)
+            let fast = Tensor.matmul(a, transposeA: ta, b, transposeB: tb)
+            let slow = Self.naive(a, ta, b, tb)
+            #expect(fast.shape == [1, n])
+            #expect(zip(fast.scalars, slow.scalars).allSatisfy { abs($0 - $1) < 1e-4 * Float(k) })
+            var accumulated = Tensor.ones([1, n])
+            accumulated.addMatmul(a, transposeA: ta, b, transposeB: tb, alpha: 2)
+            #expect(zip(accumulated.scalars, slow.scalars).allSatisfy { abs($0 - (1 + 2 * $1)) < 2e-4 * Float(k) })
+        }
+    }
+
     @Test func addMatmulAccumulates() {
         var rng = Xoshiro256StarStar(seed: 5)
         let a = Tensor.randomNormal([6, 3], using: &rng)
