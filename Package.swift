@@ -65,6 +65,8 @@ let package = Package(
         .executableTarget(name: "aectl", dependencies: ["AECTLKit"], swiftSettings: strict),
         // Training throughput of the tensor engine beside the PyTorch peer (release build).
         .executableTarget(name: "aed-bench-train", dependencies: ["Tensor"], swiftSettings: strict),
+        // Scoring (and fit) throughput of the detectors beside the PyTorch peer (release build).
+        .executableTarget(name: "aed-bench-score", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
