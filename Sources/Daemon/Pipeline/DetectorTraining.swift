@@ -4,27 +4,29 @@ import Tensor
 
 /// The Daemon's one seam to the Detectors module: fit and load by kind, options from settings.
 enum DetectorTraining {
-    /// Fits a `kind` detector on `data` (`[samples, features]`).
-    /// - Throws: the detector's errors (too few samples, divergence, bad options).
+    /// Detector options from a stream's settings (the rest keep the Detectors defaults).
+    static func options(_ settings: StreamSettings, seed: UInt64) -> DetectorOptions {
+        var options = DetectorOptions()
+        options.hiddenDimensions = settings.hiddenDimensions
+        options.latentDimensions = settings.latentDimensions
+        options.epochs = settings.epochs
+        options.batchSize = settings.batchSize
+        options.learningRate = settings.learningRate
+        options.seed = seed
+        return options
+    }
+
+    /// Fits a `kind` detector on `data` (`[samples, features]`), on the caller's thread.
+    /// - Throws: `DetectorError` (bad options, too few samples, divergence).
     static func fit(kind: DetectorKind, data: Tensor, settings: StreamSettings, seed: UInt64) throws
         -> (any AnomalyDetector, FitReport)
     {
-        throw DetectorTrainingError.unavailable(kind)
+        try DetectorFactory.fit(kind: kind, data: data, options: options(settings, seed: seed))
     }
 
     /// Loads a stored detector.
-    /// - Throws: `DetectorError.corruptModel` and friends.
+    /// - Throws: `DetectorError.corruptModel` when the stored parts cannot be decoded.
     static func load(_ saved: SavedDetector) throws -> any AnomalyDetector {
-        throw DetectorTrainingError.unavailable(saved.kind)
-    }
-}
-
-enum DetectorTrainingError: Error, CustomStringConvertible {
-    case unavailable(DetectorKind)
-
-    var description: String {
-        switch self {
-        case .unavailable(let kind): return "detector \(kind.rawValue) is not available in this build"
-        }
+        try DetectorFactory.load(saved)
     }
 }
