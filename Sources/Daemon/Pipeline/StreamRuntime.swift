@@ -30,6 +30,8 @@ final class StreamRuntime {
     var receivedRate = RateMeter()
     /// Mean delay from the vector's `ts` to its scoring, seconds, smoothed (0 without `ts`).
     var latency = 0.0
+    /// Every timed vector's delay from its `ts` to the end of its batch's scoring, since start.
+    var latencyHistogram = LatencyHistogram()
     /// When the last vector arrived, seconds since the Unix epoch.
     var lastReceive: Double = 0
 
@@ -143,10 +145,12 @@ final class StreamRuntime {
             scoredRate.add(count, now: now)
             var delay = 0.0
             var timed = 0
+            let scoredAt = Date().timeIntervalSince1970
             for row in 0..<count {
                 if let ts = pending.timestamp(row) {
                     delay += max(0, now - ts)
                     timed += 1
+                    latencyHistogram.record(scoredAt - ts)
                 }
             }
             if timed > 0 { latency = latency == 0 ? delay / Double(timed) : 0.9 * latency + 0.1 * (delay / Double(timed)) }
