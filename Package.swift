@@ -66,7 +66,7 @@ let package = Package(
         // Training throughput of the tensor engine beside the PyTorch peer (release build).
         .executableTarget(name: "aed-bench-train", dependencies: ["Tensor"], swiftSettings: strict),
         // Scoring (and fit) throughput of the detectors beside the PyTorch peer (release build).
-        .executableTarget(name: "aed-bench-score", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
+        .executableTarget(name: "aed-bench-score", dependencies: ["Detectors", "Tensor", "ZeroMQ"], swiftSettings: strict),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),

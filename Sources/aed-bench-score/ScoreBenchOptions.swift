@@ -29,6 +29,7 @@ struct ScoreBenchOptions {
                                [--repeats R] [--sweep 8,38,256|none] [--train-epochs E]
                                [--seed S] [--bench-dir DIR] [--work-dir DIR] [--no-peer]
                                [--python PYTHON] [--json FILE] [--quick]
+               aed-bench-score zmq-sink --endpoint E [--expect N]
 
         Scores the vectors of DIR/gen_vectors.py with aed's detectors (AE reconstruction error,
         VAE negative ELBO with 1 sample, VAE importance-weighted -log p(x) with K samples) at
@@ -37,6 +38,9 @@ struct ScoreBenchOptions {
         of the AE forward pass, the cost growth with the dimension, and VAE training samples/s
         beside DIR/peer_train.py. The last line of standard output is the JSON of the run.
         Run from the repository root; DIR defaults to ../shared/bench. Build with -c release.
+
+        zmq-sink: receives from a publisher at E without decoding or scoring and prints the raw
+        ZeroMQ message rate as one JSON line (a daemon for shared/bench/e2e.py).
         """
 
     /// Parses `arguments` (without the program name).

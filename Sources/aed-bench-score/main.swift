@@ -183,7 +183,11 @@ func runBenchmark() throws {
 }
 
 do {
-    try runBenchmark()
+    if CommandLine.arguments.dropFirst().first == "zmq-sink" {
+        try ZeroMQSink.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
+    } else {
+        try runBenchmark()
+    }
 } catch let error as ScoreBenchError {
     if case .help = error {
         print(error.description)
