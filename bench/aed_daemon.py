@@ -91,6 +91,17 @@ class Status:
             self.sock = None
             return None
 
+    def request(self, body):
+        """Sends one control request (bytes) over the REQ and returns the decoded reply, or None."""
+        sock = self._socket()
+        try:
+            sock.send(body)
+            return json.loads(sock.recv())
+        except zmq.Again:
+            sock.close()
+            self.sock = None
+            return None
+
     def close(self):
         if self.sock is not None:
             self.sock.close()
@@ -158,6 +169,11 @@ def run(a):
             if count and first is None:
                 first = (now, count, cpu_seconds(proc.pid))
                 rss_start = memory_kb(proc.pid)[0]
+            if a.retrain_after is not None and first and "retrain_reply" not in result \
+                    and now - first[0] >= a.retrain_after:
+                reply = status.request(json.dumps({"cmd": "retrain", "streams": [a.stream]}).encode())
+                result["retrain_reply"] = reply
+                result["retrain_requested_at_s"] = round(now - first[0], 3)
             if count != last_count:
                 last_change, last_count = time.time(), count
             if a.expect and count >= a.expect:
@@ -192,6 +208,9 @@ def run(a):
             result["cpu_us_per_vector"] = round(1e6 * (done[2] - first[2]) / max(1, done[1] - first[1]), 3)
         else:
             result["vectors_per_s"] = None
+        if a.retrain_after is not None and f_doc:
+            result["training_runs"] = f_doc.get("runs")
+            result["training_state_at_end"] = (f_doc.get("lastTrainingRun") or {}).get("outcome")
         for key in ("latencyP50", "latencyP99", "latencyMax", "latencySamples"):
             if f_doc and f_doc.get(key) is not None:
                 result[key] = f_doc[key]
@@ -208,7 +227,12 @@ def run(a):
             shutil.rmtree(state, ignore_errors=True)
         else:
             result["state_dir"] = state
-    print(json.dumps(result))
+    result["tag"] = a.tag
+    line = json.dumps(result)
+    if a.log:
+        with open(a.log, "a") as f:
+            f.write(line + "\n")
+    print(line)
 
 
 def prepare(a):
@@ -262,6 +286,10 @@ def main():
     ap.add_argument("--stall", type=float, default=5.0, help="seconds without progress that end a run")
     ap.add_argument("--first-timeout", type=float, default=60.0)
     ap.add_argument("--keep", action="store_true", help="keep the run's state folder")
+    ap.add_argument("--log", help="also append the result line to this file")
+    ap.add_argument("--tag", help="a label copied into the result (the scenario)")
+    ap.add_argument("--retrain-after", type=float,
+                    help="ask aed to retrain the stream this many seconds after the first vector (latency under a retrain)")
     # e2e.py's flags
     ap.add_argument("--endpoint")
     ap.add_argument("--format", default="binary")

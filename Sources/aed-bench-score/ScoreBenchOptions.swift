@@ -21,6 +21,8 @@ struct ScoreBenchOptions {
     var workDirectory: String?
     var runPeer = true
     var python = "python3"
+    /// aed scorers to time (`ae`, `vae_elbo1`, `vae_iwae<K>`); nil times all (profiling aid).
+    var scorerNames: Set<String>?
     /// Where the JSON result goes besides the last line of standard output.
     var jsonPath: String?
 
@@ -28,7 +30,7 @@ struct ScoreBenchOptions {
         usage: aed-bench-score [--n N] [--dim D] [--batches 1,64,1024] [--k K] [--min-time S]
                                [--repeats R] [--sweep 8,38,256|none] [--train-epochs E]
                                [--seed S] [--bench-dir DIR] [--work-dir DIR] [--no-peer]
-                               [--python PYTHON] [--json FILE] [--quick]
+                               [--python PYTHON] [--json FILE] [--quick] [--scorers ae,vae_elbo1,...]
                aed-bench-score zmq-sink --endpoint E [--expect N]
 
         Scores the vectors of DIR/gen_vectors.py with aed's detectors (AE reconstruction error,
@@ -89,6 +91,7 @@ struct ScoreBenchOptions {
             case "--work-dir": workDirectory = try value(flag)
             case "--python": python = try value(flag)
             case "--json": jsonPath = try value(flag)
+            case "--scorers": scorerNames = Set(try value(flag).split(separator: ",").map(String.init))
             case "--no-peer": runPeer = false
             case "--quick":
                 minimumSeconds = 0.3

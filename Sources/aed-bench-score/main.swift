@@ -42,7 +42,7 @@ func runBenchmark() throws {
         Scorer.autoencoder(models.autoencoder, dimensions: d),
         Scorer.negativeELBO(models.elboVAE, dimensions: d),
         Scorer.importanceWeighted(models.importanceVAE, k: options.importanceSamples, dimensions: d),
-    ]
+    ].filter { options.scorerNames?.contains($0.name) ?? true }
     print("aed-bench-score: D = \(d), \(file.samples) vectors, batches \(options.batchSizes), 1 BLAS thread, "
         + "\(options.repeats) x \(options.minimumSeconds) s per case, load average \(loadBefore)")
 
@@ -68,7 +68,7 @@ func runBenchmark() throws {
     let largest = options.batchSizes.max() ?? 1024
     let peak = GemmLimit.gigaflops(m: 512, k: 512, n: 512, minimumFlops: 4e9)
     let limit = GemmLimit.autoencoderLimit(dimensions: d, batchSize: largest)
-    let aeFlops = Double(scorers[0].flopsPerVector)
+    let aeFlops = Double(Scorer.autoencoder(models.autoencoder, dimensions: d).flopsPerVector)
 
     var table: [[String: Any]] = []
     print("")
