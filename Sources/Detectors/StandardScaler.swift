@@ -109,16 +109,25 @@ public struct StandardScaler: Sendable, Codable, Equatable {
             batch.rank == 2 && batch.shape[1] == featureCount,
             "StandardScaler.transform: batch shape \(batch.shape) vs [samples, \(featureCount)]")
         let cols = featureCount
+        // Per-column constants once, then a row-by-column loop without `%` (the same arithmetic,
+        // bit for bit; the element loop with `i % cols` was 23% of AE scoring at batch 1024).
+        let means = mean.map(Double.init)
+        let scales = scale.map(Double.init)
+        let bounds = (0..<cols).map { Double(degenerate[$0] ? degenerateClip : clip) }
         var out = batch.scalars
         out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<o.count {
-                let c = i % cols
-                let bound = degenerate[c] ? degenerateClip : clip
-                let z = (Double(o[i]) - Double(mean[c])) / Double(scale[c])
-                if z.isNaN {
-                    o[i] = bound
-                } else {
-                    o[i] = Float(min(max(z, -Double(bound)), Double(bound)))
+            means.withUnsafeBufferPointer { means in
+                scales.withUnsafeBufferPointer { scales in
+                    bounds.withUnsafeBufferPointer { bounds in
+                        var base = 0
+                        while base < o.count {
+                            for c in 0..<cols {
+                                let z = (Double(o[base + c]) - means[c]) / scales[c]
+                                o[base + c] = z.isNaN ? Float(bounds[c]) : Float(min(max(z, -bounds[c]), bounds[c]))
+                            }
+                            base += cols
+                        }
+                    }
                 }
             }
         }
