@@ -14,7 +14,8 @@ dropped).  It never sleeps for a fixed time to decide that a run is over.
   cpu_s       = aed's user + system time (/proc/<pid>/stat) between those two polls
   latency     = aed's own publish -> scored percentiles of the run (status `latencyP50`...,
                 from the vectors' `ts`), when aed reports them
-  rss         = aed's VmRSS at the first non-zero poll and at the end, and VmHWM
+  rss         = aed's VmRSS at the first non-zero poll, when the count passes 10, 25, 50, 75 and
+                100% of N (rss_trace), at the end, and VmHWM
 
 Polling: --poll zmq (default) sends aed's control request {"cmd":"status"} from this process
 (the request `aectl status --json` sends, without starting a process every 20 ms on a 2-core
@@ -161,6 +162,8 @@ def run(a):
         last_change, last_count, doc = time.time(), -1, None
         done = None
         rss_start = None
+        marks = [0.1, 0.25, 0.5, 0.75, 1.0]     # RSS is read when the count passes these fractions
+        rss_trace = []
         while True:
             st = status.get()
             now = time.perf_counter()
@@ -176,6 +179,8 @@ def run(a):
                 result["retrain_requested_at_s"] = round(now - first[0], 3)
             if count != last_count:
                 last_change, last_count = time.time(), count
+            while a.expect and marks and count >= marks[0] * a.expect:
+                rss_trace.append({"fraction": marks.pop(0), "count": count, "rss_kb": memory_kb(proc.pid)[0]})
             if a.expect and count >= a.expect:
                 done = (now, count, cpu_seconds(proc.pid))
                 break
@@ -198,7 +203,7 @@ def run(a):
             "state": (f_doc or {}).get("state"),
             "models": [m.get("detector") for m in (f_doc or {}).get("models", [])],
             "alerts": (f_doc or {}).get("alerts"),
-            "rss_start_kb": rss_start, "rss_end_kb": rss_end, "rss_hwm_kb": hwm,
+            "rss_start_kb": rss_start, "rss_end_kb": rss_end, "rss_hwm_kb": hwm, "rss_trace": rss_trace,
             "aectl_final": {"received": f_received, "scored": f_scored, "rejected": f_rejected} if f_doc else None,
         })
         if first and done and done[0] > first[0]:

@@ -116,15 +116,24 @@ def main():
             runs = [json.loads(line) for line in f if line.strip()]
     except OSError:
         pass
-    mem = [r for r in runs if r.get("tag") == "bin_256" and r.get("rss_start_kb") and r.get("rss_end_kb")]
-    if mem:
-        growth = sorted(r["rss_end_kb"] / r["rss_start_kb"] - 1 for r in mem)
-        g = growth[len(growth) // 2]
-        add("RSS growth over 3M vectors (bin_256 run, median)", g * 100, None, "", None, "< 5%", g < 0.05, "%",
-            "start/end KiB " + ", ".join(f"{r['rss_start_kb']}/{r['rss_end_kb']}" for r in mem))
+    for r in runs:
+        trace = {t["fraction"]: t["rss_kb"] for t in r.get("rss_trace") or []}
+        if r.get("tag") == "memory" and trace.get(0.1) and trace.get(1.0):
+            g = trace[1.0] / trace[0.1] - 1
+            add(f"RSS growth from 10% to 100% of {r.get('expect'):,} vectors at 100k vectors/s", g * 100, None, "",
+                None, "< 5%", g < 0.05, "%", "RSS KiB at 10/25/50/75/100%: " + " / ".join(
+                    str(trace.get(f, "-")) for f in (0.1, 0.25, 0.5, 0.75, 1.0)))
+    backlog = [r for r in runs if r.get("tag") == "bin_256" and r.get("rss_hwm_kb")]
+    if backlog:
+        out_backlog = [{"rss_start_kb": r.get("rss_start_kb"), "rss_end_kb": r.get("rss_end_kb"),
+                        "rss_hwm_kb": r.get("rss_hwm_kb")} for r in backlog]
+    else:
+        out_backlog = []
 
     out = {"run": os.path.basename(os.path.normpath(run)), "meta": meta, "rows": rows,
-           "scoring": score.get("scoring"), "sweep": score.get("sweep"), "sgemm": score.get("sgemm")}
+           "scoring": score.get("scoring"), "sweep": score.get("sweep"), "sgemm": score.get("sgemm"),
+           "bin_256_backlog_rss": out_backlog,
+           "retrain_runs": [r.get("training_runs") for r in runs if r.get("tag") == "lat_bin_1-retrain"]}
     with open(os.path.join(run, "summary.json"), "w") as f:
         json.dump(out, f, indent=1)
     print(f"run {out['run']}, load average before {meta.get('load_before')}, after {meta.get('load_after')}")
@@ -138,6 +147,24 @@ def main():
         aed = num(r["aed"], 1) if r["unit"] == "%" else num(r["aed"])
         note = f" ({r['note']})" if r["note"] else ""
         print(f"| {r['what']} | {aed} {r['unit']}{note} | {ref} | {ratio} | {r['goal']} | {met} |")
+    if score.get("scoring"):
+        print()
+        print("| scorer | batch | aed vectors/s | torch vectors/s | aed / torch |")
+        print("|---|---|---|---|---|")
+        for r in score["scoring"]:
+            ratio = r.get("ratio_vs_torch")
+            print(f"| {r['scorer']} | {r['batch']} | {num(r['aed_vectors_per_s'])} | {num(r.get('torch_vectors_per_s'))} | "
+                  + (f"{ratio:.2f}x" if ratio else "-") + " |")
+    if score.get("sweep"):
+        print()
+        keys = [k for k in score["sweep"][0] if k.startswith("batch_") and k != "batch_1_vectors_per_s"]
+        big = keys[0] if keys else None
+        print(f"| D | scorer | batch 1 vectors/s | ns/vector | {big or ''} | ns/vector |")
+        print("|---|---|---|---|---|---|")
+        for r in score["sweep"]:
+            b1, bb = r.get("batch_1_vectors_per_s"), r.get(big) if big else None
+            print(f"| {r['dim']} | {r['scorer']} | {num(b1)} | {num(1e9 / b1) if b1 else '-'} | {num(bb)} | "
+                  f"{num(1e9 / bb) if bb else '-'} |")
 
 
 if __name__ == "__main__":
