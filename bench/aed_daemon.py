@@ -109,13 +109,25 @@ class Status:
         self.ctx.term()
 
 
-def stream_counts(status, stream):
-    """(received, scored, rejected, stream document) of `stream` in a status reply."""
+def stream_counts(status, stream, prefix=None):
+    """(received, scored, rejected, stream document) of `stream` in a status reply; with `prefix`,
+    the sums over every stream whose name starts with it (the document is then the first one)."""
+    received = scored = rejected = 0
+    doc = None
     for s in (status or {}).get("streams", []):
-        if s.get("name") == stream:
-            rejected = sum((s.get("rejected") or {}).values())
-            return s.get("received", 0), s.get("scored", 0), rejected, s
-    return 0, 0, 0, None
+        name = s.get("name", "")
+        if name == stream if prefix is None else name.startswith(prefix):
+            received += s.get("received", 0)
+            scored += s.get("scored", 0)
+            rejected += sum((s.get("rejected") or {}).values())
+            doc = doc or s
+    return received, scored, rejected, doc
+
+
+def scoring_streams(status, prefix):
+    """How many streams starting with `prefix` score with two models."""
+    return sum(1 for s in (status or {}).get("streams", [])
+               if s.get("name", "").startswith(prefix) and s.get("state") == "scoring" and len(s.get("models", [])) >= 2)
 
 
 def start_aed(a, state, endpoint):
@@ -158,7 +170,8 @@ def run(a):
         if not wait_ready(status, proc):
             print("aed_daemon: aed did not answer status (log: %s)" % os.path.join(state, "aed.log"), file=sys.stderr)
             sys.exit(1)
-        first = None                 # (time, count, cpu, rss) at the first non-zero poll
+        result["rss_ready_kb"] = memory_kb(proc.pid)[0]   # state restored (aed answers status after that)
+        first = None                 # (time, count, cpu) at the first non-zero poll
         last_change, last_count, doc = time.time(), -1, None
         done = None
         rss_start = None
@@ -167,7 +180,7 @@ def run(a):
         while True:
             st = status.get()
             now = time.perf_counter()
-            received, scored, rejected, doc = stream_counts(st, a.stream)
+            received, scored, rejected, doc = stream_counts(st, a.stream, a.prefix)
             count = scored + rejected if a.count == "scored" else received
             if count and first is None:
                 first = (now, count, cpu_seconds(proc.pid))
@@ -193,7 +206,8 @@ def run(a):
             time.sleep(a.interval)
         rss_end, hwm = memory_kb(proc.pid) if proc.poll() is None else (None, None)
         final = status.get(via="aectl") if proc.poll() is None else None
-        f_received, f_scored, f_rejected, f_doc = stream_counts(final, a.stream)
+        f_received, f_scored, f_rejected, f_doc = stream_counts(final, a.stream, a.prefix)
+        result["streams"] = len((final or {}).get("streams", []))
         vectors = (done[1] if done else 0)
         result.update({
             "vectors": f_scored if f_doc else vectors,
@@ -247,10 +261,17 @@ def prepare(a):
         if name.startswith("aed.db"):
             os.remove(os.path.join(a.state, name))
     endpoint = f"tcp://127.0.0.1:{a.port}"
-    pub = subprocess.Popen([sys.executable, os.path.join(a.bench_dir, "publish.py"), "--endpoint", endpoint,
-                            "--stream", a.stream, "--format", "binary", "--per-msg", "64", "--n", str(a.n),
-                            "--dim", str(a.dim), "--data", a.data, "--end", "none"],
-                           stdout=subprocess.DEVNULL)
+    if a.prefix:
+        here = os.path.dirname(os.path.abspath(__file__))
+        pub = subprocess.Popen([sys.executable, os.path.join(here, "publish_streams.py"), "--endpoint", endpoint,
+                                "--streams", str(a.streams), "--prefix", a.prefix.rstrip("."), "--per-msg", "16",
+                                "--n", str(a.n * a.streams), "--dim", str(a.dim), "--data", a.data,
+                                "--bench-dir", a.bench_dir], stdout=subprocess.DEVNULL)
+    else:
+        pub = subprocess.Popen([sys.executable, os.path.join(a.bench_dir, "publish.py"), "--endpoint", endpoint,
+                                "--stream", a.stream, "--format", "binary", "--per-msg", "64", "--n", str(a.n),
+                                "--dim", str(a.dim), "--data", a.data, "--end", "none"],
+                               stdout=subprocess.DEVNULL)
     proc, control = start_aed(a, a.state, endpoint)
     status = Status(control, a.aectl, "zmq")
     ok = False
@@ -259,11 +280,16 @@ def prepare(a):
             sys.exit("aed_daemon prepare: aed did not answer status")
         t0 = time.time()
         while time.time() - t0 < a.timeout:
-            _, _, _, doc = stream_counts(status.get(), a.stream)
-            if doc and doc.get("state") == "scoring" and len(doc.get("models", [])) >= 2:
+            st = status.get()
+            _, _, _, doc = stream_counts(st, a.stream, a.prefix)
+            ready = scoring_streams(st, a.prefix) >= a.streams if a.prefix else \
+                doc and doc.get("state") == "scoring" and len(doc.get("models", [])) >= 2
+            if ready:
+                rss = memory_kb(proc.pid)[0]
                 ok = True
-                print(json.dumps({"script": "aed_daemon prepare", "stream": a.stream, "seconds": round(time.time() - t0, 2),
-                                  "models": doc.get("models"), "buffer": doc.get("bufferSize")}))
+                print(json.dumps({"script": "aed_daemon prepare", "stream": a.prefix or a.stream,
+                                  "streams": a.streams if a.prefix else 1, "seconds": round(time.time() - t0, 2),
+                                  "rss_kb": rss, "models": doc.get("models"), "buffer": doc.get("bufferSize")}))
                 break
             if proc.poll() is not None:
                 break
@@ -284,6 +310,8 @@ def main():
     ap.add_argument("--config", required=True, help="aed configuration (bench/aed-bench.toml)")
     ap.add_argument("--state", required=True, help="prepared state folder (copied per run; written by prepare)")
     ap.add_argument("--stream", default="vec")
+    ap.add_argument("--prefix", help="count every stream whose name starts with this (e.g. 's.'), not --stream")
+    ap.add_argument("--streams", type=int, default=1, help="prepare: streams <prefix><i> to train (with --prefix)")
     ap.add_argument("--poll", choices=["zmq", "aectl"], default="zmq")
     ap.add_argument("--interval", type=float, default=0.02, help="seconds between status polls")
     ap.add_argument("--count", choices=["scored", "received"], default="scored",
@@ -305,7 +333,7 @@ def main():
     # prepare
     ap.add_argument("--data")
     ap.add_argument("--dim", type=int, default=38)
-    ap.add_argument("--n", type=int, default=30_000)
+    ap.add_argument("--n", type=int, default=30_000, help="prepare: vectors to publish (per stream with --prefix)")
     ap.add_argument("--port", type=int, default=5590)
     ap.add_argument("--bench-dir", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench"))
     ap.add_argument("--timeout", type=float, default=300)

@@ -130,6 +130,19 @@ def main():
     else:
         out_backlog = []
 
+    by_tag = {r.get("tag"): r for r in runs}
+    for count in (1, 10, 100):
+        r = by_tag.get(f"streams-{count}")
+        if r:
+            add(f"e2e binary 1/msg over {count} stream(s) (state with 100 trained streams)", r.get("vectors_per_s"),
+                None, "", None, "report", None, "vectors/s", f"{r.get('cpu_us_per_vector')} us CPU a vector")
+    many, one = by_tag.get("streams-100"), by_tag.get("streams-1-state-1")
+    if many and one and many.get("rss_ready_kb") and one.get("rss_ready_kb"):
+        per = (many["rss_ready_kb"] - one["rss_ready_kb"]) * 1024 / 99
+        add("idle RSS per stream (5,000-vector buffer, D = 38, AE + VAE)", per, None, "", None, "documented", None,
+            "bytes", f"RSS {one['rss_ready_kb']} KiB with 1 stream, {many['rss_ready_kb']} KiB with 100; "
+            f"the buffer alone is 5,000 x 38 x 4 = 760,000 bytes")
+
     out = {"run": os.path.basename(os.path.normpath(run)), "meta": meta, "rows": rows,
            "scoring": score.get("scoring"), "sweep": score.get("sweep"), "sgemm": score.get("sgemm"),
            "bin_256_backlog_rss": out_backlog,
