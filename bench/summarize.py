@@ -104,6 +104,11 @@ def main():
         add("latency p99 publish -> scored at 10k vectors/s (binary)", a, p, "peer", a / p if a and p else None,
             "<= 100 us", a is not None and a <= 100, "us",
             f"p50 {num(aedl.get('latency_p50_us_median'))} us (peer {num((peerl or {}).get('latency_p50_us_median'))})")
+    sinkl = e2e_row(run, "sink", "lat_bin_1")
+    if sinkl:
+        add("transport alone at 10k vectors/s: publish.py -> ZeroMQ -> receive (no decode, no scoring)",
+            sinkl.get("latency_p99_us_median"), (aedl or {}).get("latency_p99_us_median"), "aed p99", None,
+            "floor", None, "us", f"p50 {num(sinkl.get('latency_p50_us_median'))} us")
     aedr = e2e_row(run, "aed-retrain", "lat_bin_1")
     if aedr:
         a = aedr.get("latency_p99_us_median")

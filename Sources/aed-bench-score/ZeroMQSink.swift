@@ -8,7 +8,9 @@ import ZeroMQ
 /// messages until `--expect` vectors arrived (an `AEV1` payload counts its header's count,
 /// anything else one vector) or nothing came for 10 s, and prints one JSON line:
 /// `vectors`, `messages`, `vectors_per_s` and `messages_per_s` from the first to the last
-/// message, `cpu_s` of this process over the same span.
+/// message, `cpu_s` of this process over the same span, and with timestamped binary payloads
+/// (`publish.py --ts`) the receive time minus the first `ts` of each message, `latency_p50_us`
+/// and `latency_p99_us`: the transport's share of publish-to-scored latency.
 enum ZeroMQSink {
     /// Runs the sink with e2e.py's daemon flags (`--endpoint E --expect N`; others are ignored).
     /// - Throws: `ScoreBenchError.usage` without an endpoint, socket errors.
@@ -37,6 +39,7 @@ enum ZeroMQSink {
         try socket.connect(endpoint)
         let message = MultipartMessage(maximumStoredFrames: 4)
         var messages = 0, vectors = 0
+        var delays: [Double] = []  // receive time minus the first `ts` of a message, seconds
         var first = 0.0, last = 0.0, cpuFirst = 0.0, cpuLast = 0.0
         while expect == 0 || vectors < expect {
             guard try socket.receiveMultipart(into: message) else { break }  // 10 s without a message
@@ -46,11 +49,21 @@ enum ZeroMQSink {
             }
             messages += 1
             vectors += message.frameCount >= 2 ? vectorCount(message[1]) : 1
+            if message.frameCount >= 2, let sent = firstTimestamp(message[1]) {
+                var spec = timespec()
+                clock_gettime(CLOCK_REALTIME, &spec)
+                delays.append(Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9 - sent)
+            }
             last = Throughput.now()
         }
         cpuLast = processCPUSeconds()
         let seconds = last - first
+        delays.sort()
+        func percentile(_ q: Double) -> Any {
+            delays.isEmpty ? NSNull() : 1e6 * delays[min(delays.count - 1, Int(q * Double(delays.count)))]
+        }
         let result: [String: Any] = [
+            "latency_p50_us": percentile(0.5), "latency_p99_us": percentile(0.99), "latency_samples": delays.count,
             "script": "zmq-sink", "endpoint": endpoint, "vectors": vectors, "messages": messages,
             "vectors_per_s": seconds > 0 ? Int(Double(vectors) / seconds) : NSNull(),
             "messages_per_s": seconds > 0 ? Int(Double(messages) / seconds) : NSNull(),
@@ -65,6 +78,16 @@ enum ZeroMQSink {
         frame.withUnsafeBytes { bytes in
             guard bytes.count >= 16, bytes[0] == 0x41, bytes[1] == 0x45, bytes[2] == 0x56, bytes[3] == 0x31 else { return 1 }
             return Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
+        }
+    }
+
+    /// The first `ts` of an `AEV1` payload with timestamps (flags bit 0), seconds since the epoch.
+    static func firstTimestamp(_ frame: Message) -> Double? {
+        frame.withUnsafeBytes { bytes in
+            guard bytes.count >= 24, vectorCount(frame) > 0,
+                UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 12, as: UInt32.self)) & 1 == 1
+            else { return nil }
+            return Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)))
         }
     }
 
