@@ -67,6 +67,13 @@ let package = Package(
         .executableTarget(name: "aed-bench-train", dependencies: ["Tensor"], swiftSettings: strict),
         // Scoring (and fit) throughput of the detectors beside the PyTorch peer (release build).
         .executableTarget(name: "aed-bench-score", dependencies: ["Detectors", "Tensor", "ZeroMQ"], swiftSettings: strict),
+        // Wire decode and transport throughput beside the Python peer (a benchmark, not a test).
+        .executableTarget(
+            name: "aed-bench-wire", dependencies: ["Wire", "ZeroMQ", "AECTLKit"], swiftSettings: strict),
+        // Writes alert batches and reports each commit; StoreTests SIGKILLs it mid-write.
+        .executableTarget(name: "aed-store-crashtest", dependencies: ["Store"], swiftSettings: strict),
+        // Store benchmark: alerts committed per second, model save and load time.
+        .executableTarget(name: "aed-bench-store", dependencies: ["Store"], swiftSettings: strict),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),

@@ -47,7 +47,7 @@ public struct AlertsCommand: ParsableCommand {
             frame = try client.send(.alerts(stream: stream, since: since.flatMap { Self.parseTime($0) }, limit: limit))
             reply = try ControlReply.decode(AlertsReply.self, from: frame)
         } catch {
-            throw CommandFailure("aectl: \(error)")
+            throw CommandFailure("\(error)")
         }
         if json {
             printOut(String(decoding: frame, as: UTF8.self) + "\n")

@@ -25,10 +25,12 @@ public struct RetrainCommand: ParsableCommand {
         let frame: [UInt8]
         let reply: RetrainReply
         do {
+            // A long --wait must not turn "no daemon" into a long hang: check aed answers first.
+            if wait { _ = try client.send(.status) }
             frame = try client.send(.retrain(streams: streams, wait: wait), timeoutMilliseconds: timeout)
             reply = try ControlReply.decode(RetrainReply.self, from: frame)
         } catch {
-            throw CommandFailure("aectl: \(error)")
+            throw CommandFailure("\(error)")
         }
         if json {
             printOut(String(decoding: frame, as: UTF8.self) + "\n")

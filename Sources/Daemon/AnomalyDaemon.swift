@@ -61,16 +61,25 @@ public final class AnomalyDaemon: @unchecked Sendable {
         } catch {
             throw DaemonError.stateDirectory(path: stateDirectory, reason: "\(error)")
         }
+        try lockStateDirectory(stateDirectory)
         let store: Store
         do {
             store = try Store.open(path: (stateDirectory as NSString).appendingPathComponent("aed.db"))
         } catch {
+            unlockStateDirectory()
             throw DaemonError.store(reason: "\(error)")
         }
         self.store = store
-        let restored = try restore(store: store, configuration: config)
+        let restored: [String: StreamRuntime]
+        do {
+            restored = try restore(store: store, configuration: config)
+        } catch {
+            try? store.close()
+            unlockStateDirectory()
+            throw error
+        }
         let trainer = Trainer(store: store, logger: logger)
-        let writer = AlertWriter(store: store, logger: logger)
+        let writer = AlertWriter(store: store, logger: logger, retention: config.alerts.retention)
         self.trainer = trainer
         self.writer = writer
         let ingest = IngestLoop(daemon: self, store: store, trainer: trainer, writer: writer, streams: restored)
@@ -115,6 +124,34 @@ public final class AnomalyDaemon: @unchecked Sendable {
         }
     }
 
+    /// The open descriptor holding the `flock` on `<state_dir>/aed.lock` (-1 when not held).
+    private var lockDescriptor: Int32 = -1
+
+    /// Takes an exclusive lock on `<state_dir>/aed.lock`, so two daemons never share a state
+    /// folder (the second would take over the control socket and interleave writes).
+    /// - Throws: `DaemonError.alreadyRunning` when another process holds it.
+    private func lockStateDirectory(_ directory: String) throws {
+        let path = (directory as NSString).appendingPathComponent("aed.lock")
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw DaemonError.stateDirectory(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw DaemonError.alreadyRunning(stateDirectory: directory)
+        }
+        let pid = "\(getpid())\n"
+        _ = ftruncate(descriptor, 0)
+        _ = pid.withCString { write(descriptor, $0, strlen($0)) }
+        lockDescriptor = descriptor
+    }
+
+    private func unlockStateDirectory() {
+        guard lockDescriptor >= 0 else { return }
+        close(lockDescriptor)
+        lockDescriptor = -1
+    }
+
     /// Begins a graceful stop; safe to call from any thread, more than once.
     public func requestStop() {
         stopFlag.withLock { $0 = true }
@@ -142,6 +179,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
         }
         ingest.snapshotBuffers()
         do { try store?.close() } catch { logger.warning("closing the store failed", metadata: ["error": "\(error)"]) }
+        unlockStateDirectory()
         logger.info("aed stopped")
         stopped.signal()
     }
@@ -155,7 +193,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 let settings = configuration.settings(forStream: record.name)
                 let runtime = StreamRuntime(
                     name: record.name, settings: settings, dimension: record.dimension,
-                    episodeGap: configuration.alerts.episodeGap, now: now)
+                    alerts: configuration.alerts, maximumDimension: configuration.daemon.maxDimension, now: now)
                 if let snapshot = try store.bufferSnapshot(stream: record.name), snapshot.dimension == record.dimension {
                     runtime.restoreBuffer(Self.floats(snapshot.values))
                 }
@@ -214,20 +252,5 @@ public final class AnomalyDaemon: @unchecked Sendable {
 
     static func data(_ values: [Float]) -> Data {
         values.withUnsafeBytes { Data($0) }
-    }
-}
-
-/// Why the daemon could not start.
-public enum DaemonError: Error, CustomStringConvertible, Equatable {
-    case stateDirectory(path: String, reason: String)
-    case store(reason: String)
-    case socket(endpoint: String, reason: String)
-
-    public var description: String {
-        switch self {
-        case .stateDirectory(let path, let reason): return "cannot create state directory \(path): \(reason)"
-        case .store(let reason): return "store: \(reason)"
-        case .socket(let endpoint, let reason): return "cannot bind or connect \(endpoint): \(reason)"
-        }
     }
 }

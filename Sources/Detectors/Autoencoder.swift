@@ -13,9 +13,13 @@ import Tensor
 public struct Autoencoder: AnomalyDetector {
     /// The stored configuration of an autoencoder.
     public struct Configuration: Sendable, Codable, Equatable {
+        /// The number of input features `D`.
         public var featureCount: Int
+        /// The hidden layer widths of the encoder (the decoder mirrors them).
         public var hiddenDimensions: [Int]
+        /// The code width actually used (`DetectorOptions.effectiveLatentDimensions`).
         public var latentDimensions: Int
+        /// The hidden layers' nonlinearity.
         public var activation: ActivationKind
         /// The code layer's nonlinearity (`identity`, or `sigmoid` for the sparse AE).
         public var codeActivation: ActivationKind
@@ -23,7 +27,9 @@ public struct Autoencoder: AnomalyDetector {
         public var options: DetectorOptions
     }
 
+    /// `.autoencoder`, `.sparseAutoencoder` or `.denoisingAutoencoder`.
     public let kind: DetectorKind
+    /// The architecture and training options.
     public let configuration: Configuration
     /// The fitted scaler; scoring happens in its standardized space.
     public let scaler: StandardScaler
@@ -32,6 +38,7 @@ public struct Autoencoder: AnomalyDetector {
     /// `latentDimensions -> hidden reversed... -> D`, linear output.
     public let decoder: DenseStack
 
+    /// The number of features `D` of the vectors this detector scores.
     public var featureCount: Int { configuration.featureCount }
 
     /// Creates a detector from fitted parts.
@@ -51,15 +58,17 @@ public struct Autoencoder: AnomalyDetector {
         guard featureCount > 0 else { throw DetectorError.invalidOption(name: "featureCount", value: "\(featureCount)", reason: "must be positive") }
         let codeActivation: ActivationKind = kind == .sparseAutoencoder ? .sigmoid : .identity
         let configuration = Configuration(
-            featureCount: featureCount, hiddenDimensions: options.hiddenDimensions, latentDimensions: options.latentDimensions,
+            featureCount: featureCount, hiddenDimensions: options.hiddenDimensions,
+            latentDimensions: options.effectiveLatentDimensions(featureCount: featureCount, kind: kind),
             activation: options.activation, codeActivation: codeActivation, options: options)
         var generator = Xoshiro256StarStar(seed: options.seed)
         let hidden = options.hiddenDimensions
+        let latent = options.effectiveLatentDimensions(featureCount: featureCount, kind: kind)
         let encoder = DenseStack.initialized(
-            name: "encoder", sizes: [featureCount] + hidden + [options.latentDimensions],
+            name: "encoder", sizes: [featureCount] + hidden + [latent],
             activations: Array(repeating: options.activation, count: hidden.count) + [codeActivation], using: &generator)
         let decoder = DenseStack.initialized(
-            name: "decoder", sizes: [options.latentDimensions] + hidden.reversed() + [featureCount],
+            name: "decoder", sizes: [latent] + hidden.reversed() + [featureCount],
             activations: Array(repeating: options.activation, count: hidden.count) + [.identity], using: &generator)
         let scaler = StandardScaler(
             mean: Array(repeating: 0, count: featureCount), scale: Array(repeating: 1, count: featureCount),
@@ -99,6 +108,7 @@ public struct Autoencoder: AnomalyDetector {
         }
     }
 
+    /// The mean squared reconstruction error of each row in standardized space, `[samples, features]` -> `[samples]`.
     public func anomalyScores(_ batch: Tensor) -> [Float] { reconstructionError(batch) }
 
     /// Squared errors divided by `D`, `[samples, features]`; each row sums to its score.
@@ -106,6 +116,8 @@ public struct Autoencoder: AnomalyDetector {
         squaredErrors(batch) / Float(featureCount)
     }
 
+    /// The stored form: configuration and scaler as JSON, weights in the engine's checkpoint format.
+    /// - Throws: when the configuration cannot be encoded.
     public func saved() throws -> SavedDetector {
         let encoderJSON = JSONEncoder()
         encoderJSON.outputFormatting = [.sortedKeys]

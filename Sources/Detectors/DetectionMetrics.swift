@@ -12,8 +12,9 @@ public struct DetectionMetrics: Sendable, Codable, Equatable {
     public var bestF1: Double
     /// The score `s` of the best F1 (alerts are `score >= s`).
     public var bestF1Threshold: Double
-    /// The number of samples and of anomalies.
+    /// The number of samples.
     public var samples: Int
+    /// The number of anomalies (label 1).
     public var anomalies: Int
 
     /// Computes AUROC, AUPRC and best F1.

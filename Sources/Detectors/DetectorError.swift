@@ -23,6 +23,7 @@ public enum DetectorError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Labels and scores differ in count, or labels are not all 0/1 with both present.
     case invalidLabels(String)
 
+    /// A one-line explanation for logs and the command line.
     public var description: String {
         switch self {
         case .emptyTrainingData(let shape): "training data of shape \(shape) has no samples or no features"

@@ -43,17 +43,42 @@ public enum DetectorFactory {
             let (model, report) = try VariationalAutoencoder.fit(data: data, options: options)
             return (model, report)
         case .pca:
+            // Fitted on the same training split as the networks, so the validation split stays held out.
             let started = Date()
-            let model = try PCADetector.fit(data, componentCount: options.pcaComponents, varianceFraction: options.pcaVarianceFraction)
-            let errors = model.anomalyScores(data).map(Double.init)
-            let loss = errors.reduce(0, +) / Double(max(errors.count, 1))
+            let (train, validation) = try TrainingLoop.split(data, options: options)
+            let model = try PCADetector.fit(train, componentCount: options.pcaComponents, varianceFraction: options.pcaVarianceFraction)
+            func meanScore(_ rows: Tensor) -> Double {
+                let errors = model.anomalyScores(rows).map(Double.init)
+                return errors.reduce(0, +) / Double(max(errors.count, 1))
+            }
             let report = FitReport(
-                trainLosses: [loss], validationLosses: [], epochs: 1, samples: data.shape[0],
+                trainLosses: [meanScore(train)], validationLosses: validation.shape[0] > 0 ? [meanScore(validation)] : [],
+                epochs: 1, samples: train.shape[0],
                 seconds: Date().timeIntervalSince(started), seed: options.seed,
                 diagnostics: ["pca.components": Double(model.configuration.components),
                               "pca.explainedVarianceRatio": model.configuration.explainedVarianceRatio])
             return (model, report)
         }
+    }
+
+    /// The held-out normal rows of `data` that `fit` did not train on (its validation split), for
+    /// threshold calibration; all of `data` when `validationFraction` is 0.
+    /// - Throws: `DetectorError.tooFewSamples` with fewer than 2 samples.
+    public static func heldOutRows(of data: Tensor, options: DetectorOptions) throws -> Tensor {
+        let (train, validation) = try TrainingLoop.split(data, options: options)
+        return validation.shape[0] > 0 ? validation : train
+    }
+
+    /// Fits a detector and calibrates its threshold on the held-out split's scores (`heldOutRows`).
+    /// - Throws: the errors of `fit` and of `Threshold.calibrate`.
+    public static func fitAndCalibrate(
+        kind: DetectorKind, data: Tensor, options: DetectorOptions, targetFalsePositiveRate: Double, method: ThresholdMethod
+    ) throws -> (detector: any AnomalyDetector, report: FitReport, threshold: ThresholdValue) {
+        let (detector, report) = try fit(kind: kind, data: data, options: options)
+        let heldOut = try heldOutRows(of: data, options: options)
+        let threshold = try Threshold.calibrate(
+            scores: detector.anomalyScores(heldOut), targetFalsePositiveRate: targetFalsePositiveRate, method: method)
+        return (detector, report, threshold)
     }
 
     /// Restores a detector from its stored form.

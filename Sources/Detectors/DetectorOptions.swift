@@ -10,10 +10,15 @@ public enum CorruptionKind: String, Sendable, Codable, CaseIterable {
 
 /// The nonlinearity between layers.
 public enum ActivationKind: String, Sendable, Codable, CaseIterable {
+    /// `max(x, 0)`.
     case relu
+    /// `x` for `x > 0`, else `0.01 x`.
     case leakyReLU = "leaky-relu"
+    /// `tanh(x)`.
     case tanh
+    /// `1 / (1 + e^-x)`.
     case sigmoid
+    /// `x` (a linear layer).
     case identity
 }
 
@@ -24,18 +29,22 @@ public enum ActivationKind: String, Sendable, Codable, CaseIterable {
 public struct DetectorOptions: Sendable, Codable, Equatable {
     /// Widths of the hidden layers between input and code, e.g. `[64]` for `D -> 64 -> 16 -> 64 -> D`.
     public var hiddenDimensions: [Int] = [64]
-    /// The code (bottleneck) width; for the VAE the dimension of the latent Gaussian.
+    /// The code (bottleneck) width; for the VAE the dimension of the latent Gaussian. Models use
+    /// `effectiveLatentDimensions(featureCount:kind:)`, so the code stays a bottleneck on narrow streams.
     public var latentDimensions: Int = 16
     /// The nonlinearity of the hidden layers (the code layer is linear, except the sparse AE's sigmoid).
     public var activation: ActivationKind = .relu
-    /// The maximum number of passes over the training split.
+    /// The maximum number of passes over the training split; raised on small data so that training
+    /// may take at least `minimumSteps` optimizer steps (early stopping still ends it sooner).
     public var epochs: Int = 40
+    /// The fewest optimizer steps the epoch limit allows: `max(epochs, ceil(minimumSteps / stepsPerEpoch))` epochs.
+    public var minimumSteps: Int = 3000
     /// Samples per mini-batch.
     public var batchSize: Int = 64
     /// Adam's step size.
     public var learningRate: Double = 1e-3
     /// The fraction of the data held out for validation (early stopping, threshold calibration).
-    public var validationFraction: Double = 0.1
+    public var validationFraction: Double = 0.2
     /// Epochs without a validation improvement before training stops.
     public var patience: Int = 5
     /// The seed of shuffling, initialization, corruption and sampling.
@@ -63,11 +72,12 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case hiddenDimensions, latentDimensions, activation, epochs, batchSize, learningRate
+        case hiddenDimensions, latentDimensions, activation, epochs, minimumSteps, batchSize, learningRate
         case validationFraction, patience, seed, maxGradientNorm, importanceSamples, beta
         case sparsityTarget, sparsityWeight, corruption, corruptionLevel, pcaComponents, pcaVarianceFraction
     }
 
+    /// Decodes options; a missing key takes its default.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = DetectorOptions()
@@ -75,6 +85,7 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         latentDimensions = try c.decodeIfPresent(Int.self, forKey: .latentDimensions) ?? d.latentDimensions
         activation = try c.decodeIfPresent(ActivationKind.self, forKey: .activation) ?? d.activation
         epochs = try c.decodeIfPresent(Int.self, forKey: .epochs) ?? d.epochs
+        minimumSteps = try c.decodeIfPresent(Int.self, forKey: .minimumSteps) ?? d.minimumSteps
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? d.batchSize
         learningRate = try c.decodeIfPresent(Double.self, forKey: .learningRate) ?? d.learningRate
         validationFraction = try c.decodeIfPresent(Double.self, forKey: .validationFraction) ?? d.validationFraction
@@ -91,6 +102,20 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         pcaVarianceFraction = try c.decodeIfPresent(Double.self, forKey: .pcaVarianceFraction) ?? d.pcaVarianceFraction
     }
 
+    /// The code width a model of `featureCount` inputs uses.
+    ///
+    /// Autoencoders: `min(latentDimensions, max(1, D - 1))`, an undercomplete code. The VAE:
+    /// `min(latentDimensions, max(1, D / 2))`, a tighter bottleneck, because its learned decoder variance
+    /// pays up to `0.5 log(1 / minimumVariance)` nats per well-reconstructed feature, which makes
+    /// encoding every input direction worth its KL cost when the code is nearly as wide as the input
+    /// (then off-manifold vectors are reconstructed too and stop standing out).
+    public func effectiveLatentDimensions(featureCount: Int, kind: DetectorKind) -> Int {
+        switch kind {
+        case .variationalAutoencoder: min(latentDimensions, max(1, featureCount / 2))
+        default: min(latentDimensions, max(1, featureCount - 1))
+        }
+    }
+
     /// Checks every option's range.
     /// - Throws: `DetectorError.invalidOption` naming the first bad option.
     public func validate() throws {
@@ -102,6 +127,7 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         }
         guard latentDimensions > 0 else { throw bad("latentDimensions", latentDimensions, "must be positive") }
         guard epochs > 0 else { throw bad("epochs", epochs, "must be positive") }
+        guard minimumSteps >= 0 else { throw bad("minimumSteps", minimumSteps, "must be non-negative") }
         guard batchSize > 0 else { throw bad("batchSize", batchSize, "must be positive") }
         guard learningRate > 0, learningRate.isFinite else { throw bad("learningRate", learningRate, "must be positive") }
         guard validationFraction >= 0, validationFraction < 1 else {

@@ -21,6 +21,7 @@ public struct PCADetector: AnomalyDetector {
         public var explainedVarianceRatio: Double
     }
 
+    /// Always `.pca`.
     public let kind = DetectorKind.pca
     /// The configuration (sizes and explained variance).
     public let configuration: Configuration
@@ -29,6 +30,7 @@ public struct PCADetector: AnomalyDetector {
     /// The principal axes, `[features, components]`, orthonormal columns.
     public let components: Tensor
 
+    /// The number of features `D`.
     public var featureCount: Int { configuration.featureCount }
 
     /// Creates a detector from fitted parts.
@@ -113,6 +115,7 @@ public struct PCADetector: AnomalyDetector {
         return (z - reconstructed).squared()
     }
 
+    /// `(1/D) ||z - z W W^T||^2` of each row, `[samples, features]` -> `[samples]`.
     public func anomalyScores(_ batch: Tensor) -> [Float] {
         squaredResiduals(batch).mean(alongAxis: 1).scalars
     }
@@ -122,6 +125,8 @@ public struct PCADetector: AnomalyDetector {
         squaredResiduals(batch) / Float(featureCount)
     }
 
+    /// The stored form: configuration and scaler as JSON, the axes as checkpoint tensor `components`.
+    /// - Throws: when the configuration cannot be encoded.
     public func saved() throws -> SavedDetector {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

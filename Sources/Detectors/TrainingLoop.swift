@@ -5,7 +5,8 @@ import Tensor
 ///
 /// The data (`[samples, features]`, already standardized) is shuffled once with the seed; the first
 /// `validationFraction` of it is the validation split, the rest is reshuffled every epoch and cut
-/// into mini-batches. Adam (Kingma and Ba, ICLR 2015) updates the parameters; after each epoch the
+/// into mini-batches. At most `max(epochs, ceil(minimumSteps / stepsPerEpoch))` epochs run, so small
+/// data still gets enough optimizer steps. Adam (Kingma and Ba, ICLR 2015) updates the parameters; after each epoch the
 /// validation loss decides early stopping (`patience` epochs without improvement), and the
 /// parameters of the best epoch are restored at the end. Training aborts with
 /// `DetectorError.trainingDiverged` as soon as a loss, a gradient or a weight is not finite.
@@ -19,6 +20,15 @@ struct TrainingLoop {
     /// Splits `data` into training and validation parts with a seeded shuffle.
     /// - Throws: `DetectorError.tooFewSamples` with fewer than 2 training samples.
     init(data: Tensor, options: DetectorOptions) throws {
+        (train, validation) = try Self.split(data, options: options)
+        self.options = options
+    }
+
+    /// The seeded train/validation split of `data` (`[samples, features]`): a shuffle by `seed`, the
+    /// first `floor(validationFraction * n)` rows validation, the rest training (all training when that
+    /// would leave fewer than 2). Row-wise, so it commutes with standardization.
+    /// - Throws: `DetectorError.tooFewSamples` with fewer than 2 samples.
+    static func split(_ data: Tensor, options: DetectorOptions) throws -> (train: Tensor, validation: Tensor) {
         let n = data.shape[0], d = data.shape[1]
         var generator = Xoshiro256StarStar(seed: options.seed ^ 0x5EED_5711)
         var order = Array(0..<n)
@@ -36,9 +46,7 @@ struct TrainingLoop {
             }
             return Tensor(shape: [indices.count, d], scalars: scalars)
         }
-        validation = rows(order[..<validationCount])
-        train = rows(order[validationCount...])
-        self.options = options
+        return (rows(order[validationCount...]), rows(order[..<validationCount]))
     }
 
     /// Runs the loop.
@@ -63,7 +71,9 @@ struct TrainingLoop {
         var sinceBest = 0
         var order = Array(0..<n)
         var batch = [Float](repeating: 0, count: batchSize * d)
-        for epoch in 1...options.epochs {
+        let stepsPerEpoch = max(1, n / batchSize)
+        let maximumEpochs = max(options.epochs, (options.minimumSteps + stepsPerEpoch - 1) / stepsPerEpoch)
+        for epoch in 1...maximumEpochs {
             order.shuffle(using: &generator)
             var total = 0.0
             var seen = 0

@@ -18,7 +18,8 @@ extension VariationalAutoencoder {
     ) -> Variable {
         let hidden = encoder(Variable(batch))
         let mean = meanHead(hidden)
-        let logVariance = logVarianceHead(hidden)
+        let bound = logVarianceBound
+        let logVariance = (logVarianceHead(hidden) / bound).tanh() * bound
         let eps = Tensor.randomNormal(mean.shape, using: &generator)
         let reconstruction = decoder(reparameterize(mean: mean, logVariance: logVariance, noise: eps))
         let rows = Float(batch.shape[0])

@@ -17,14 +17,19 @@ import Tensor
 ///
 /// Scoring: `-log p(x) ~ -(logsumexp_k log w_k - log K)`, `log w_k = log p(x|h_k) + log p(h_k) -
 /// log q(h_k|x)`, with a fixed matrix of `K` noise vectors drawn once from `scoringSeed`, shared by every
-/// row, so a vector's score does not depend on its batch or on time. For scoring only, `logVariance`
-/// is clamped to `[-30, 30]` so that extreme inputs give finite scores.
+/// row, so a vector's score does not depend on its batch or on time. The posterior log-variance is
+/// bounded smoothly, `logVariance = 6 tanh(raw / 6)` (posterior deviations between 0.05 and 20), in
+/// training and scoring alike, so heavy-tailed inputs cannot overflow `exp(logVariance)`.
 public struct VariationalAutoencoder: AnomalyDetector {
     /// The stored configuration of a VAE.
     public struct Configuration: Sendable, Codable, Equatable {
+        /// The number of input features `D`.
         public var featureCount: Int
+        /// The hidden layer widths of the encoder (the decoder mirrors them).
         public var hiddenDimensions: [Int]
+        /// The code width actually used (`DetectorOptions.effectiveLatentDimensions`).
         public var latentDimensions: Int
+        /// The hidden layers' nonlinearity.
         public var activation: ActivationKind
         /// `K`, the importance samples of the score.
         public var importanceSamples: Int
@@ -34,8 +39,11 @@ public struct VariationalAutoencoder: AnomalyDetector {
         public var options: DetectorOptions
     }
 
+    /// Always `.variationalAutoencoder`.
     public let kind = DetectorKind.variationalAutoencoder
+    /// The architecture, scoring and training options.
     public let configuration: Configuration
+    /// The fitted scaler; the likelihood is that of the standardized vector.
     public let scaler: StandardScaler
     /// `D -> hidden...` with `activation` after every layer.
     public let encoder: DenseStack
@@ -53,6 +61,7 @@ public struct VariationalAutoencoder: AnomalyDetector {
     /// The floor of the decoder variance, in squared standardized units.
     public static let minimumVariance: Float = 0.01
 
+    /// The number of features `D` of the vectors this detector scores.
     public var featureCount: Int { configuration.featureCount }
     var latentDimensions: Int { configuration.latentDimensions }
 
@@ -83,7 +92,7 @@ public struct VariationalAutoencoder: AnomalyDetector {
         try options.validate()
         guard featureCount > 0 else { throw DetectorError.invalidOption(name: "featureCount", value: "\(featureCount)", reason: "must be positive") }
         let hidden = options.hiddenDimensions
-        let latent = options.latentDimensions
+        let latent = options.effectiveLatentDimensions(featureCount: featureCount, kind: .variationalAutoencoder)
         var generator = Xoshiro256StarStar(seed: options.seed)
         let encoder = DenseStack.initialized(
             name: "encoder", sizes: [featureCount] + hidden, activations: Array(repeating: options.activation, count: hidden.count), using: &generator)
@@ -115,10 +124,14 @@ public struct VariationalAutoencoder: AnomalyDetector {
         }
     }
 
+    /// The bound `b` of the posterior log-variance, `logVariance = b tanh(raw / b)`.
+    public static let logVarianceBound: Float = 6
+
     /// The posterior parameters of standardized input, each `[samples, latentDimensions]`.
     public func encode(standardized z: Tensor) -> (mean: Tensor, logVariance: Tensor) {
         let hidden = encoder(z)
-        return (meanHead(hidden), logVarianceHead(hidden))
+        let bound = Self.logVarianceBound
+        return (meanHead(hidden), (logVarianceHead(hidden) / bound).tanh() * bound)
     }
 
     /// Per-row importance-sampling terms for `rows` of standardized input.
@@ -136,7 +149,7 @@ public struct VariationalAutoencoder: AnomalyDetector {
         let kk = min(k ?? configuration.importanceSamples, configuration.importanceSamples)
         let posterior = encode(standardized: z)
         let mean = posterior.mean.scalars
-        let logVariance = posterior.logVariance.scalars.map { min(max($0, -30), 30) }
+        let logVariance = posterior.logVariance.scalars
         let eps = scoringNoise.scalars
         let standardDeviation = logVariance.map { Foundation.exp(0.5 * $0) }
         // h[k, r, :] = mean[r] + exp(logVariance[r] / 2) * eps[k]; rows k-major.
@@ -274,6 +287,9 @@ public struct VariationalAutoencoder: AnomalyDetector {
         return Tensor(shape: [rows.count, d], scalars: rows.flatMap { $0 })
     }
 
+    /// The stored form: configuration and scaler as JSON, weights (with `likelihood.rawVariance`) in the
+    /// engine's checkpoint format. The scoring noise is re-drawn from `scoringSeed` on load.
+    /// - Throws: when the configuration cannot be encoded.
     public func saved() throws -> SavedDetector {
         let json = JSONEncoder()
         json.outputFormatting = [.sortedKeys]

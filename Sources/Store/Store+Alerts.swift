@@ -80,17 +80,26 @@ extension Store {
     }
 
     /// The number of stored alerts per stream and detector, with the newest receive time.
-    public func alertCounts() throws -> [AlertCount] {
-        try read { db in
+    ///
+    /// Without `since` this scans every stored alert (about 75 ms per 200 000 on the benchmark
+    /// machine); with `since` it reads only that range of the receive-time index.
+    ///
+    /// - Parameter since: count only alerts received at or after this time (seconds since the
+    ///   Unix epoch); nil for all.
+    public func alertCounts(since: Double? = nil) throws -> [AlertCount] {
+        let filter = since == nil ? "" : "WHERE receive_time >= ?"
+        let arguments: StatementArguments = since.map { [$0] } ?? []
+        return try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT s.name, c.detector, c.n, c.last FROM (
                         SELECT stream_id, detector, COUNT(*) AS n, MAX(receive_time) AS last
-                        FROM alerts GROUP BY stream_id, detector) c
+                        FROM alerts \(filter) GROUP BY stream_id, detector) c
                     JOIN streams s ON s.id = c.stream_id
                     ORDER BY s.name, c.detector
-                    """
+                    """,
+                arguments: arguments
             ).map { row in
                 AlertCount(
                     stream: try row.decode(atIndex: 0), detector: try row.decode(atIndex: 1),

@@ -71,6 +71,36 @@ extension Store {
         }
     }
 
+    /// Makes a stored model version the active one of its stream and detector (a rollback),
+    /// deactivating the current one in the same transaction.
+    ///
+    /// The model keeps its latest threshold; it must have one.
+    ///
+    /// - Throws: `StoreError.unknownModel`, `StoreError.invalidArgument` (the model has no
+    ///   threshold), `StoreError.readOnly`.
+    public func activateModel(id: Int64) throws {
+        try write { db in
+            guard let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT stream_id, detector,
+                        EXISTS (SELECT 1 FROM thresholds WHERE model_id = models.id)
+                    FROM models WHERE id = ?
+                    """,
+                arguments: [id])
+            else { throw StoreError.unknownModel(id: id) }
+            let streamID: Int64 = try row.decode(atIndex: 0)
+            let detector: String = try row.decode(atIndex: 1)
+            guard try row.decode(Bool.self, atIndex: 2) else {
+                throw StoreError.invalidArgument("model \(id) has no threshold and cannot be active")
+            }
+            try db.execute(
+                sql: "UPDATE models SET active = 0 WHERE stream_id = ? AND detector = ? AND active = 1",
+                arguments: [streamID, detector])
+            try db.execute(sql: "UPDATE models SET active = 1 WHERE id = ?", arguments: [id])
+        }
+    }
+
     /// Stores a new threshold for an existing model (a recalibration without retraining); it
     /// becomes the model's current threshold.
     ///

@@ -60,6 +60,9 @@ public final class Store: Sendable {
             try probe.close()
         }
         let pool = try DatabasePool(path: path, configuration: configuration(readOnly: false))
+        // GRDB sets synchronous = NORMAL on the writer when it enables WAL, after
+        // prepareDatabase ran; the pool keeps this one writer connection, so set FULL here.
+        try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         try Schema.migrate(pool, path: path, upTo: target)
         return Store(path: path, database: pool, isReadOnly: false)
     }
@@ -112,10 +115,7 @@ public final class Store: Sendable {
         configuration.label = "aed.store"
         if !readOnly {
             configuration.prepareDatabase { db in
-                try db.execute(sql: """
-                    PRAGMA synchronous = FULL;
-                    PRAGMA journal_size_limit = \(walSizeLimit);
-                    """)
+                try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)")
             }
         }
         return configuration

@@ -35,16 +35,10 @@ public final class Activation: Layer {
     }
 
     /// Applies the function on a plain tensor (no graph).
-    public func callAsFunction(_ input: Tensor) -> Tensor {
-        switch function {
-        case .relu: return input.relu()
-        case .leakyReLU(let slope): return input.leakyReLU(negativeSlope: slope)
-        case .sigmoid: return input.sigmoid()
-        case .tanh: return input.tanh()
-        case .softplus: return input.softplus()
-        case .identity: return input
-        }
-    }
+    public func callAsFunction(_ input: Tensor) -> Tensor { function.apply(input) }
+
+    /// The function itself.
+    public func frozen() -> FrozenLayer { .activation(function) }
 
     /// None.
     public var parameters: [NamedParameter] { [] }

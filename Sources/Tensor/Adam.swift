@@ -62,6 +62,9 @@ public struct Adam: Optimizer, Sendable {
             var state =
                 moments.removeValue(forKey: parameter.name)
                 ?? Moments(first: .zeros(shape), second: .zeros(shape), step: 0)
+            precondition(
+                state.first.shape == shape,
+                "Adam: \(parameter.name) has shape \(shape) but its moments \(state.first.shape); use a new optimizer for a new model")
             state.step += 1
             let stepSize = rate / (1 - Float.power(beta1, state.step))
             let correction2 = (1 - Float.power(beta2, state.step)).squareRoot()

@@ -17,8 +17,21 @@
 //         try optimizer.step(model.parameters)     // throws on non-finite gradients
 //     }
 //     let reconstruction = model(batch)            // plain Tensor: no graph, for scoring
+//     let scorer = model.frozen()                  // Sendable copy for the scoring thread
 //     let blob = Checkpoint.encode(model.parameters)   // [UInt8], into SQLite
 //     try model.load(Checkpoint.decode(blob))
+//
+// A VAE step (encoder head `[batch, 2 * latent]`, Gaussian decoder with unit variance):
+//
+//     let head = encoder(Variable(batch))
+//     let mean = head.slice(features: 0..<latent)
+//     let logVariance = head.slice(features: latent..<(2 * latent))
+//     let z = reparameterize(mean: mean, logVariance: logVariance, using: &rng)
+//     let negativeELBO = gaussianNegativeLogLikelihood(batch, mean: decoder(z),
+//             logVariance: Variable(.zeros([])))
+//         + klDivergence(mean: mean, logVariance: logVariance)
+//     negativeELBO.backward()
+//     try optimizer.step(encoder.parameters.prefixed("encoder") + decoder.parameters.prefixed("decoder"))
 //
 // Each differentiable op (Variable+*.swift) computes its value with the Tensor kernels and
 // hands `Variable.init(_:parents:backward:)` a closure that maps the upstream gradient to
@@ -89,9 +102,12 @@ public final class Variable {
         value = newValue
     }
 
-    /// Mutates the value in place (used by optimizers); keep the shape.
+    /// Mutates the elements of the value in place (used by optimizers).
+    /// - Precondition: `body` keeps the element count.
     public func updateValue(_ body: (inout [Float]) -> Void) {
+        let count = value.count
         body(&value.scalars)
+        precondition(value.count == count, "updateValue: element count changed from \(count) to \(value.count)")
     }
 
     /// Back-propagates from this scalar: `gradient = 1` here, then every node's backward step

@@ -15,8 +15,10 @@ public enum BLAS {
 
     /// Computes `c = alpha * op(a) · op(b) + beta * c` for row-major matrices.
     ///
-    /// One row (`m == 1`) goes to `cblas_sgemv`, everything else to `cblas_sgemm`; both are
-    /// deterministic for a given shape with one BLAS thread.
+    /// Always `cblas_sgemm`, also for one row. With one BLAS thread the same shapes give the
+    /// same bits on every run; a row multiplied alone or inside a larger batch agrees only up
+    /// to rounding (OpenBLAS picks kernels by shape). sgemv would be about twice as fast at
+    /// batch 1 but moves single-row results further from the batched ones.
     /// `op(x)` is `x` or its transpose. With `op(a)` of shape `[m, k]` and `op(b)` of shape
     /// `[k, n]`, `c` has shape `[m, n]`. `a` is stored `[m, k]` (or `[k, m]` when transposed),
     /// `b` is stored `[k, n]` (or `[n, k]` when transposed).
@@ -37,19 +39,6 @@ public enum BLAS {
         if k == 0 {
             // BLAS leaves c scaled by beta when k == 0; do it explicitly for clarity.
             for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
-            return
-        }
-        if m == 1 {
-            // A single row (scoring one vector): `c = alpha · op(b)ᵀ-times-a` on sgemv, which
-            // skips sgemm's packing. `a` is contiguous whether or not it is transposed.
-            if beta == 0 { c.update(repeating: 0, count: n) }
-            if transposeB {
-                cblas_sgemv(
-                    CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(k), a, 1, beta == 0 ? 0 : beta, c, 1)
-            } else {
-                cblas_sgemv(
-                    CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(n), a, 1, beta == 0 ? 0 : beta, c, 1)
-            }
             return
         }
         let lda = transposeA ? m : k

@@ -17,6 +17,7 @@ public enum Checkpoint {
     public static let maximumRank = 8
 
     /// Encodes named tensors in the given order.
+    /// - Precondition: names of at most `maximumNameLength` bytes, ranks of at most `maximumRank`.
     public static func encode(_ tensors: [(name: String, tensor: Tensor)]) -> [UInt8] {
         var bytes = magic
         bytes.reserveCapacity(16 + tensors.reduce(0) { $0 + 64 + $1.name.utf8.count + 4 * $1.tensor.count })
@@ -24,6 +25,9 @@ public enum Checkpoint {
         append(UInt32(tensors.count), to: &bytes)
         for (name, tensor) in tensors {
             let utf8 = Array(name.utf8)
+            precondition(
+                utf8.count <= maximumNameLength && tensor.rank <= maximumRank,
+                "Checkpoint.encode: \(name) (rank \(tensor.rank)) exceeds the format's limits")
             append(UInt32(utf8.count), to: &bytes)
             bytes.append(contentsOf: utf8)
             append(UInt32(tensor.rank), to: &bytes)
@@ -88,12 +92,7 @@ public enum Checkpoint {
                 shape.append(Int(extent))
             }
             if rank > 0, shape.contains(0) { elements = 0 }
-            var scalars = [Float]()
-            scalars.reserveCapacity(elements)
-            guard reader.remaining >= elements * 4 else {
-                throw CheckpointError.truncated(needed: elements * 4, available: reader.remaining)
-            }
-            for _ in 0..<elements { scalars.append(Float(bitPattern: try reader.readUInt32())) }
+            let scalars = try reader.readFloats(elements)
             result.append((name, Tensor(shape: shape, scalars: scalars)))
         }
         guard reader.remaining == 0 else { throw CheckpointError.trailingBytes(reader.remaining) }
@@ -102,77 +101,5 @@ public enum Checkpoint {
 
     static func append<Integer: FixedWidthInteger>(_ value: Integer, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-}
-
-/// Why a checkpoint could not be decoded or loaded.
-public enum CheckpointError: Error, Equatable, CustomStringConvertible {
-    /// The blob ends before a field: `needed` bytes, `available` left.
-    case truncated(needed: Int, available: Int)
-    /// The blob does not start with "AEDT".
-    case badMagic
-    /// A format version this build cannot read.
-    case unsupportedVersion(UInt32)
-    /// The stored checksum differs from the computed one: the blob is corrupt.
-    case checksumMismatch(stored: UInt64, computed: UInt64)
-    /// A length field is out of range.
-    case invalidLength(String)
-    /// A name is not valid UTF-8.
-    case invalidName
-    /// Two tensors share a name.
-    case duplicateName(String)
-    /// Bytes remain after the last tensor.
-    case trailingBytes(Int)
-    /// A model parameter has no tensor in the checkpoint.
-    case missingParameter(String)
-    /// The checkpoint names a tensor the model does not have.
-    case unexpectedParameter(String)
-    /// A tensor's shape differs from the parameter's.
-    case shapeMismatch(name: String, expected: [Int], found: [Int])
-
-    public var description: String {
-        switch self {
-        case .truncated(let needed, let available):
-            return "checkpoint truncated: \(needed) bytes needed, \(available) available"
-        case .badMagic: return "not a checkpoint (magic is not AEDT)"
-        case .unsupportedVersion(let v): return "checkpoint version \(v) is not supported"
-        case .checksumMismatch(let stored, let computed):
-            return "checkpoint corrupt: checksum \(stored) stored, \(computed) computed"
-        case .invalidLength(let what): return "checkpoint corrupt: invalid \(what)"
-        case .invalidName: return "checkpoint corrupt: a name is not UTF-8"
-        case .duplicateName(let name): return "checkpoint has \(name) twice"
-        case .trailingBytes(let n): return "checkpoint corrupt: \(n) trailing bytes"
-        case .missingParameter(let name): return "checkpoint lacks parameter \(name)"
-        case .unexpectedParameter(let name): return "checkpoint has unknown parameter \(name)"
-        case .shapeMismatch(let name, let expected, let found):
-            return "checkpoint parameter \(name) has shape \(found), model expects \(expected)"
-        }
-    }
-}
-
-/// A bounds-checked little-endian reader over a byte array.
-struct ByteReader {
-    let bytes: [UInt8]
-    var position: Int
-    let end: Int
-
-    var remaining: Int { end - position }
-
-    mutating func readBytes(_ count: Int) throws -> ArraySlice<UInt8> {
-        guard count >= 0, count <= remaining else {
-            throw CheckpointError.truncated(needed: count, available: remaining)
-        }
-        defer { position += count }
-        return bytes[position..<(position + count)]
-    }
-
-    mutating func readUInt32() throws -> UInt32 {
-        let slice = try readBytes(4)
-        return slice.reversed().reduce(0) { ($0 << 8) | UInt32($1) }
-    }
-
-    mutating func readUInt64() throws -> UInt64 {
-        let slice = try readBytes(8)
-        return slice.reversed().reduce(0) { ($0 << 8) | UInt64($1) }
     }
 }

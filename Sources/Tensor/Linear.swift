@@ -6,7 +6,7 @@
 public final class Linear: Layer {
     /// The weight matrix `[inputDimensions, outputDimensions]`.
     public let weight: Variable
-    /// The bias row `[outputDimensions]`, initialized to zero.
+    /// The bias row `[outputDimensions]`, initialized to zero (uniform for `.uniformFanIn`).
     public let bias: Variable
 
     /// How the weight is drawn at creation.
@@ -16,6 +16,9 @@ public final class Linear: Layer {
         case glorot
         /// He (Kaiming) normal: `N(0, 2 / in)`, for ReLU layers (He et al., ICCV 2015).
         case he
+        /// PyTorch's `nn.Linear` default: weight and bias both `U(-a, a)`, `a = 1/√in`
+        /// (`kaiming_uniform_` with `a = √5`); for parity with models trained by PyTorch.
+        case uniformFanIn
         /// Every weight zero (tests, or a layer loaded from a checkpoint right after).
         case zeros
     }
@@ -38,11 +41,21 @@ public final class Linear: Layer {
         case .he:
             let deviation = (2 / Float(inputDimensions)).squareRoot()
             initial = .randomNormal(shape, standardDeviation: deviation, using: &generator)
+        case .uniformFanIn:
+            let a = 1 / Float(inputDimensions).squareRoot()
+            initial = .randomUniform(shape, lowerBound: -a, upperBound: a, using: &generator)
         case .zeros:
             initial = .zeros(shape)
         }
         weight = Variable(initial, requiresGradient: true)
-        bias = Variable(.zeros([outputDimensions]), requiresGradient: true)
+        if initialization == .uniformFanIn {
+            let a = 1 / Float(inputDimensions).squareRoot()
+            bias = Variable(
+                .randomUniform([outputDimensions], lowerBound: -a, upperBound: a, using: &generator),
+                requiresGradient: true)
+        } else {
+            bias = Variable(.zeros([outputDimensions]), requiresGradient: true)
+        }
     }
 
     /// The number of input features.
@@ -59,6 +72,9 @@ public final class Linear: Layer {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         Tensor.affine(input, weight: weight.value, bias: bias.value)
     }
+
+    /// The current weights as an immutable affine map.
+    public func frozen() -> FrozenLayer { .affine(weight: weight.value, bias: bias.value) }
 
     /// `weight` and `bias`.
     public var parameters: [NamedParameter] {

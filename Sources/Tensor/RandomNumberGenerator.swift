@@ -79,6 +79,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable, Equatable {
         return Float(radius * cos(theta))
     }
 
+    /// Whether two generators will produce the same sequence from here on.
     public static func == (lhs: Self, rhs: Self) -> Bool {
         lhs.state == rhs.state && lhs.spareNormal == rhs.spareNormal
     }

@@ -37,6 +37,9 @@ public struct SGD: Optimizer, Sendable {
             if weightDecay != 0 { direction = direction + p.value * weightDecay }
             if momentum != 0 {
                 if var v = velocity.removeValue(forKey: parameter.name) {
+                    precondition(
+                        v.shape == direction.shape,
+                        "SGD: \(parameter.name) has shape \(direction.shape) but its velocity \(v.shape); use a new optimizer for a new model")
                     v.scalars.withUnsafeMutableBufferPointer { vb in
                         direction.scalars.withUnsafeBufferPointer { gb in
                             for i in 0..<vb.count { vb[i] = momentum * vb[i] + gb[i] }

@@ -14,10 +14,22 @@ public final class Sequential: Layer {
         layers.reduce(input) { x, layer in layer(x) }
     }
 
-    /// Runs every layer on plain tensors (no graph).
+    /// Runs every layer on plain tensors (no graph); activations work in place on the
+    /// previous layer's fresh output.
     public func callAsFunction(_ input: Tensor) -> Tensor {
-        layers.reduce(input) { x, layer in layer(x) }
+        var x = input
+        for layer in layers {
+            if let activation = layer as? Activation {
+                activation.function.applyInPlace(&x)
+            } else {
+                x = layer(x)
+            }
+        }
+        return x
     }
+
+    /// Every layer frozen, in order.
+    public func frozen() -> FrozenLayer { .sequence(layers.map { $0.frozen() }) }
 
     /// Every layer's parameters, prefixed by its index.
     public var parameters: [NamedParameter] {

@@ -56,6 +56,14 @@ extension Tensor {
         return Tensor(shape: shape, scalars: result)
     }
 
+    /// Replaces every element `x` by `transform(x)` in place.
+    @inline(__always)
+    public mutating func updateEach(_ transform: (Float) -> Float) {
+        scalars.withUnsafeMutableBufferPointer { buffer in
+            for i in 0..<buffer.count { buffer[i] = transform(buffer[i]) }
+        }
+    }
+
     /// Element-wise `e^x`.
     public func exp() -> Tensor { map { expf($0) } }
     /// Element-wise natural logarithm (NaN for negative, -inf for 0).

@@ -97,3 +97,34 @@ extension Tensor {
         return keepingAxis ? result : result.reshaped(reducedShape(resolved, keepingAxis: false))
     }
 }
+
+extension Tensor {
+    /// The mean squared difference of each row, fused: `result[b] = (1/f) Σ_j (a[b, j] - c[b, j])²`,
+    /// `[batch, features] × [batch, features] -> [batch]`. An autoencoder's per-vector
+    /// reconstruction error (higher is more anomalous).
+    /// - Precondition: equal rank-2 shapes.
+    public static func rowMeanSquaredError(_ a: Tensor, _ c: Tensor) -> Tensor {
+        precondition(
+            a.shape == c.shape && a.rank == 2,
+            "rowMeanSquaredError: shapes \(a.shape) and \(c.shape) must be equal [batch, features]")
+        let rows = a.shape[0]
+        let width = a.shape[1]
+        let scale = 1 / Float(width)
+        let result = [Float](unsafeUninitializedCapacity: rows) { out, initialized in
+            a.scalars.withUnsafeBufferPointer { pa in
+                c.scalars.withUnsafeBufferPointer { pc in
+                    for r in 0..<rows {
+                        var total: Float = 0
+                        for j in 0..<width {
+                            let d = pa[r * width + j] - pc[r * width + j]
+                            total += d * d
+                        }
+                        out[r] = total * scale
+                    }
+                }
+            }
+            initialized = rows
+        }
+        return Tensor(shape: [rows], scalars: result)
+    }
+}

@@ -9,7 +9,16 @@ public struct Tensor: Sendable, Equatable {
     /// The extent of each axis, outermost first, e.g. `[batch, features]`.
     public private(set) var shape: [Int]
     /// The elements in row-major order; `scalars.count == shape.reduce(1, *)`.
-    public var scalars: [Float]
+    ///
+    /// Elements may be changed in place; a change of count traps (use `reshaped(_:)` or a new
+    /// tensor), since every kernel indexes by the shape.
+    public var scalars: [Float] {
+        didSet {  // no `oldValue`: in-place mutation stays in place (SE-0268)
+            precondition(
+                scalars.count == shape.reduce(1, *),
+                "Tensor: \(scalars.count) scalars do not fill shape \(shape)")
+        }
+    }
 
     /// Creates a tensor from row-major elements.
     /// - Precondition: every extent is non-negative and `scalars.count` equals their product.
@@ -39,4 +48,12 @@ public struct Tensor: Sendable, Equatable {
 
     /// The number of axes.
     public var rank: Int { shape.count }
+}
+
+extension Tensor: CustomStringConvertible {
+    /// The shape and up to the first 8 elements, e.g. `Tensor[2, 3](1.0, 2.0, ...)`.
+    public var description: String {
+        let shown = scalars.prefix(8).map { "\($0)" }.joined(separator: ", ")
+        return "Tensor\(shape)(\(shown)\(count > 8 ? ", ..." : ""))"
+    }
 }

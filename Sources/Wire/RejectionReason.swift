@@ -17,19 +17,6 @@ public enum RejectionReason: String, CaseIterable, Sendable, Codable, Hashable {
     case nonfinite
     /// A batch with no vectors.
     case empty
-
-    /// Index of this reason in `RejectionCounts`.
-    var index: Int {
-        switch self {
-        case .frames: 0
-        case .stream: 1
-        case .malformed: 2
-        case .size: 3
-        case .dimension: 4
-        case .nonfinite: 5
-        case .empty: 6
-        }
-    }
 }
 
 /// One rejection: the reason, how many vectors it cost (1 when the message could not be
@@ -54,45 +41,71 @@ public struct WireRejection: Error, Sendable, Equatable, CustomStringConvertible
 
 /// Rejection counters by reason, in vectors (or messages where the count is unknown).
 ///
-/// A fixed-size value type: counting costs no allocation.
+/// A fixed-size value type with one stored counter per reason: counting never allocates.
 public struct RejectionCounts: Sendable, Equatable, Codable {
-    private var counts: [Int] = Array(repeating: 0, count: RejectionReason.allCases.count)
+    private var frames = 0
+    private var stream = 0
+    private var malformed = 0
+    private var size = 0
+    private var dimension = 0
+    private var nonfinite = 0
+    private var empty = 0
 
     /// All zero.
     public init() {}
 
     /// The count for `reason`.
     public subscript(reason: RejectionReason) -> Int {
-        get { counts[reason.index] }
-        set { counts[reason.index] = newValue }
+        get {
+            switch reason {
+            case .frames: frames
+            case .stream: stream
+            case .malformed: malformed
+            case .size: size
+            case .dimension: dimension
+            case .nonfinite: nonfinite
+            case .empty: empty
+            }
+        }
+        set {
+            switch reason {
+            case .frames: frames = newValue
+            case .stream: stream = newValue
+            case .malformed: malformed = newValue
+            case .size: size = newValue
+            case .dimension: dimension = newValue
+            case .nonfinite: nonfinite = newValue
+            case .empty: empty = newValue
+            }
+        }
     }
 
     /// Adds `rejection.count` to its reason.
     public mutating func record(_ rejection: WireRejection) {
-        counts[rejection.reason.index] += rejection.count
+        self[rejection.reason] += rejection.count
     }
 
     /// The sum over all reasons.
-    public var total: Int { counts.reduce(0, +) }
+    public var total: Int { frames + stream + malformed + size + dimension + nonfinite + empty }
 
     /// Non-zero counts keyed by reason name (`"dim"`, `"nonfinite"`, ...), for status output.
     public var byName: [String: Int] {
         var result: [String: Int] = [:]
-        for reason in RejectionReason.allCases where counts[reason.index] != 0 {
-            result[reason.rawValue] = counts[reason.index]
+        for reason in RejectionReason.allCases where self[reason] != 0 {
+            result[reason.rawValue] = self[reason]
         }
         return result
     }
 
     /// Adds every count of `other`.
     public mutating func add(_ other: RejectionCounts) {
-        for index in counts.indices { counts[index] += other.counts[index] }
+        for reason in RejectionReason.allCases { self[reason] += other[reason] }
     }
 
     public init(from decoder: any Decoder) throws {
         let values = try [String: Int](from: decoder)
         for (name, value) in values {
-            if let reason = RejectionReason(rawValue: name) { counts[reason.index] = value }
+            if let reason = RejectionReason(rawValue: name) { self[reason] = value }
         }
     }
 

@@ -75,11 +75,27 @@ extension WireDecoder {
         vector.hasValues = true
         vector.nonfinite = false
         if try scanner.consume(UInt8(ascii: "]")) { return }
-        repeat {
-            let value = try scanner.float()
+        let bytes = scanner.bytes
+        while true {
+            // Fast path: a plain number right at the cursor (the compact form publishers write).
+            let start = scanner.index
+            let value: Float
+            if start < bytes.count, bytes[start] != UInt8(ascii: "N"), bytes[start] != UInt8(ascii: "I"),
+               let scan = DecimalNumber.scan(bytes, from: start), scan.end - start <= DecimalNumber.maximumTokenLength {
+                scanner.index = scan.end
+                value = DecimalNumber.float(scan, bytes, from: start)
+            } else {
+                value = try scanner.float()
+            }
             if !value.isFinite { vector.nonfinite = true }
             scratch.append(value)
-        } while try scanner.consume(UInt8(ascii: ","))
+            if scanner.index < bytes.count && bytes[scanner.index] == UInt8(ascii: ",") {
+                scanner.index += 1
+                continue
+            }
+            if try scanner.consume(UInt8(ascii: ",")) { continue }
+            break
+        }
         try scanner.expect(UInt8(ascii: "]"))
     }
 

@@ -1,4 +1,4 @@
 // aectl: the operator's command line for aed. All commands live in AECTLKit.
 import AECTLKit
 
-AECTL.main()
+AECTL.runFromCommandLine()

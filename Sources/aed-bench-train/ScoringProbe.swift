@@ -1,10 +1,10 @@
 import Tensor
 
-/// Measures inference (no-graph) throughput of the reference AE: per-vector reconstruction
-/// error at several batch sizes.
+/// Measures inference throughput of the reference AE (frozen, no graph): per-vector
+/// reconstruction error at several batch sizes.
 enum ScoringProbe {
     /// Vectors per second scoring `data` in batches of `batchSize`, best of 3 passes.
-    static func vectorsPerSecond(model: Sequential, data: Tensor, batchSize: Int, vectors: Int) -> Double {
+    static func vectorsPerSecond(model: FrozenLayer, data: Tensor, batchSize: Int, vectors: Int) -> Double {
         let n = data.shape[0]
         let batches = (0..<max(1, vectors / batchSize)).map { b in
             data.gatheringRows(((b * batchSize) % max(1, n - batchSize))..<((b * batchSize) % max(1, n - batchSize) + batchSize))
@@ -15,14 +15,14 @@ enum ScoringProbe {
         for _ in 0..<3 {
             let start = clock.now
             for batch in batches {
-                let reconstructionError = (model(batch) - batch).squared().mean(alongAxis: 1)
+                let reconstructionError = Tensor.rowMeanSquaredError(model(batch), batch)
                 checksum += reconstructionError.scalars[0]
             }
             let elapsed = clock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             best = max(best, Double(batches.count * batchSize) / seconds)
         }
-        precondition(checksum.isFinite || checksum.isNaN == false, "scores must be finite")
+        _ = checksum  // keeps the scoring from being optimized away
         return best
     }
 }

@@ -7,13 +7,14 @@ struct TrainingRun {
     var finalLoss: Float
 
     /// The AE `D -> 64 -> 16 -> 64 -> D`, ReLU after every hidden layer (the code too), as
-    /// the peer's `models.AE`.
+    /// the peer's `models.AE`, initialized like PyTorch's `nn.Linear` so both sides start
+    /// from the same distribution.
     static func autoencoder(dimensions: Int, using rng: inout Xoshiro256StarStar) -> Sequential {
         Sequential([
-            Linear(dimensions, 64, initialization: .he, using: &rng), Activation(.relu),
-            Linear(64, 16, initialization: .he, using: &rng), Activation(.relu),
-            Linear(16, 64, initialization: .he, using: &rng), Activation(.relu),
-            Linear(64, dimensions, initialization: .glorot, using: &rng),
+            Linear(dimensions, 64, initialization: .uniformFanIn, using: &rng), Activation(.relu),
+            Linear(64, 16, initialization: .uniformFanIn, using: &rng), Activation(.relu),
+            Linear(16, 64, initialization: .uniformFanIn, using: &rng), Activation(.relu),
+            Linear(64, dimensions, initialization: .uniformFanIn, using: &rng),
         ])
     }
 

@@ -51,7 +51,7 @@ func runBenchmark() throws {
 
     // Scoring (no graph) with the trained model's architecture, for reference.
     var scoringRng = Xoshiro256StarStar(seed: options.seed)
-    let scorer = TrainingRun.autoencoder(dimensions: d, using: &scoringRng)
+    let scorer = TrainingRun.autoencoder(dimensions: d, using: &scoringRng).frozen()
     var scoring: [String: Int] = [:]
     for batchSize in [1, 64, 1024] {
         let rate = ScoringProbe.vectorsPerSecond(model: scorer, data: data, batchSize: batchSize, vectors: 200_000)
@@ -82,7 +82,13 @@ func runBenchmark() throws {
             let torch = results.first(where: { ($0["impl"] as? String) == "torch" }),
             let theirs = (torch["samples_per_s_median"] as? NSNumber)?.doubleValue
         else {
-            throw BenchmarkError.peer("peer_train.py failed (exit \(peer.status)); is torch installed? (pip install -r \(options.benchDirectory)/requirements.txt)")
+            // Keep our figures, say why there is no ratio, and fail the run.
+            result["torch_error"] = "peer_train.py failed (exit \(peer.status))"
+            let encoded = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+            print(String(decoding: encoded, as: UTF8.self))
+            throw BenchmarkError.peer(
+                "peer_train.py failed (exit \(peer.status)); is torch installed? "
+                    + "(pip install -r \(options.benchDirectory)/requirements.txt), or pass --no-peer")
         }
         let version = json["torch"] as? String ?? "?"
         print("torch : \(Int(theirs)) samples/s (median, torch \(version), 1 thread), final loss \(torch["final_loss"] ?? "?")")

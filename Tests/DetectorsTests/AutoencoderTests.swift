@@ -57,7 +57,7 @@ import Tensor
         #expect(report.epochs >= 1 && report.epochs <= 20)
         #expect(report.trainLosses.count == report.epochs && report.validationLosses.count == report.epochs)
         #expect((report.trainLosses.last ?? 1) < (report.trainLosses.first ?? 0))
-        #expect(report.samples == 360)
+        #expect(report.samples == 320)  // 20% validation
         #expect(report.seed == 42)
         let contributions = model.featureContributions(data)
         let scores = model.anomalyScores(data)

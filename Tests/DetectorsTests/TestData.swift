@@ -27,6 +27,7 @@ enum TestData {
         options.hiddenDimensions = [16]
         options.latentDimensions = 3
         options.epochs = epochs
+        options.minimumSteps = 0
         options.batchSize = 32
         options.learningRate = 3e-3
         options.activation = activation

@@ -57,7 +57,7 @@ import Tensor
         #expect(scores[2] > max(scores[0], scores[1]) + 1.5, "scores \(scores)")
         let elbo = vae.negativeELBO(Tensor(shape: [3, 2], scalars: [-5, -5, 5, 5, 0, 0]))
         for i in 0..<3 { #expect(elbo[i] >= scores[i] - 1e-3) }
-        #expect(report.diagnostics["kl.latent.0"] != nil && report.diagnostics["kl.latent.1"] != nil)
+        #expect(report.diagnostics["kl.latent.0"] != nil)  // D = 2 -> one latent dimension
         #expect((report.diagnostics["kl.total"] ?? 0) > 0)
     }
 

@@ -41,7 +41,7 @@ import Testing
     }
 
     @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
-    func singleRowTakesTheGemvPathAndAgrees(_ transposes: (Bool, Bool)) {
+    func singleRowAgreesWithTripleLoop(_ transposes: (Bool, Bool)) {
         let (ta, tb) = transposes
         var rng = Xoshiro256StarStar(seed: 77)
         for (k, n) in [(1, 1), (38, 64), (64, 16), (7, 3)] {
@@ -54,6 +54,27 @@ import Testing
             var accumulated = Tensor.ones([1, n])
             accumulated.addMatmul(a, transposeA: ta, b, transposeB: tb, alpha: 2)
             #expect(zip(accumulated.scalars, slow.scalars).allSatisfy { abs($0 - (1 + 2 * $1)) < 2e-4 * Float(k) })
+        }
+    }
+
+    @Test(arguments: [(38, 64), (64, 16), (16, 64), (64, 38), (2, 3)])
+    func rowsAgreeAcrossBatchSizes(_ extents: (Int, Int)) {
+        // A row gives the same result alone or inside a batch of any size, up to rounding:
+        // OpenBLAS picks kernels by shape, so the last bits may differ between batch sizes
+        // (never between runs of the same shape).
+        let (input, output) = extents
+        var rng = Xoshiro256StarStar(seed: 404)
+        let weight = Tensor.randomNormal([input, output], using: &rng)
+        let bias = Tensor.randomNormal([output], using: &rng)
+        for batch in [1, 2, 3, 5, 8, 17, 64, 255, 256, 1000] {
+            let x = Tensor.randomNormal([batch, input], using: &rng)
+            let whole = Tensor.affine(x, weight: weight, bias: bias)
+            #expect(Tensor.affine(x, weight: weight, bias: bias).scalars.map(\.bitPattern) == whole.scalars.map(\.bitPattern))
+            for row in Set([0, batch / 2, batch - 1]) {
+                let alone = Tensor.affine(x.gatheringRows(row..<(row + 1)), weight: weight, bias: bias)
+                let inside = whole.gatheringRows(row..<(row + 1))
+                #expect(approximately(alone.scalars, inside.scalars, tolerance: 1e-5), "row \(row) of \(batch)")
+            }
         }
     }
 

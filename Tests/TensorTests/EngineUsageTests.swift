@@ -29,8 +29,10 @@ import Testing
         }
         #expect(losses.count == 2 && losses[1] < 0.2 * losses[0], "losses \(losses)")
         let reconstruction = model(data)
-        let reconstructionError = (reconstruction - data).squared().mean(alongAxis: 1)
+        let reconstructionError = Tensor.rowMeanSquaredError(reconstruction, data)
         #expect(reconstructionError.shape == [512] && reconstructionError.isFinite)
+        let composed = (reconstruction - data).squared().mean(alongAxis: 1)
+        #expect(zip(reconstructionError.scalars, composed.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * Swift.max(1, abs($1)) })
 
         let blob = Checkpoint.encode(model.parameters)
         var other = Xoshiro256StarStar(seed: 7)
@@ -41,6 +43,27 @@ import Testing
         ])
         try restored.load(Checkpoint.decode(blob))
         #expect(restored(data) == reconstruction)
+    }
+
+    @Test func frozenCopyScoresIdenticallyAndIgnoresLaterTraining() throws {
+        var rng = Xoshiro256StarStar(seed: 8)
+        let model = Sequential([
+            Linear(5, 8, initialization: .he, using: &rng), Activation(.leakyReLU(negativeSlope: 0.1)),
+            Sequential([Linear(8, 3, using: &rng), Activation(.tanh)]), Linear(3, 5, using: &rng),
+        ])
+        let x = Tensor.randomNormal([4, 5], using: &rng)
+        let frozen = model.frozen()
+        #expect(frozen(x) == model(x))
+        #expect(frozen(x.gatheringRows(0..<1)) == model(x.gatheringRows(0..<1)))
+        #expect(model.parameters.map(\.name).contains("2.0.weight"))
+        let loss = meanSquaredError(model(Variable(x)), x)
+        loss.backward()
+        var sgd = SGD(learningRate: 0.1)
+        try sgd.step(model.parameters)
+        #expect(frozen(x) != model(x))
+        #expect(model.frozen()(x) == model(x))
+        let handOver: @Sendable () -> Tensor = { frozen(x) }
+        #expect(handOver().shape == [4, 5])
     }
 
     @Test func gradientCheckDetectsAWrongBackward() {
@@ -99,3 +122,30 @@ extension Double {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+@Suite struct DocumentedVAEStepTests {
+    @Test func vaeStepFromTheDocCommentLowersTheNegativeELBO() throws {
+        var rng = Xoshiro256StarStar(seed: 12)
+        let latent = 2
+        let encoder = Sequential([Linear(6, 16, initialization: .he, using: &rng), Activation(.relu), Linear(16, 2 * latent, using: &rng)])
+        let decoder = Sequential([Linear(latent, 16, initialization: .he, using: &rng), Activation(.relu), Linear(16, 6, using: &rng)])
+        let batch = Tensor.matmul(Tensor.randomNormal([128, 2], using: &rng), Tensor.randomNormal([2, 6], using: &rng))
+        var optimizer = Adam(learningRate: 1e-2)
+        var losses: [Float] = []
+        for _ in 0..<150 {
+            let head = encoder(Variable(batch))
+            let mean = head.slice(features: 0..<latent)
+            let logVariance = head.slice(features: latent..<(2 * latent))
+            let z = reparameterize(mean: mean, logVariance: logVariance, using: &rng)
+            let negativeELBO = gaussianNegativeLogLikelihood(batch, mean: decoder(z), logVariance: Variable(.zeros([])))
+                + klDivergence(mean: mean, logVariance: logVariance)
+            losses.append(negativeELBO.value.scalar)
+            negativeELBO.backward()
+            try optimizer.step(encoder.parameters.prefixed("encoder") + decoder.parameters.prefixed("decoder"))
+        }
+        let early = losses.prefix(10).reduce(0, +) / 10
+        let late = losses.suffix(10).reduce(0, +) / 10
+        #expect(late < 0.7 * early, "negative ELBO \(early) -> \(late)")
+        #expect("\(Tensor(rows: [[1, 2]]))" == "Tensor[1, 2](1.0, 2.0)")
+    }
+}

@@ -111,6 +111,10 @@ import Testing
         check([matrix, row]) { gaussianNegativeLogLikelihood(target, mean: $0[0], logVariance: $0[1] * 0.5) }
         check([latentMean, latentLogVariance]) { klDivergence(mean: $0[0], logVariance: $0[1]) }
         check([activations], step: 1e-3) { bernoulliKLDivergence(sparsityTarget: 0.05, activations: $0[0]) }
+        check([latentMean, latentLogVariance]) { p in
+            var generator = Xoshiro256StarStar(seed: 9)  // the same ε on every evaluation
+            return reparameterize(mean: p[0], logVariance: p[1], using: &generator)
+        }
     }
 
     @Test func wholeAutoencoderLoss() {
@@ -123,6 +127,29 @@ import Testing
         ) { p in
             let hidden = Variable.affine(Variable(target), weight: p[0], bias: p[1]).tanh()
             return meanSquaredError(Variable.affine(hidden, weight: p[2], bias: p[3]), target)
+        }
+        #expect(error < Self.tolerance)
+    }
+
+    @Test func wholeVAELoss() {
+        // Encoder head [batch, 2 * latent] split into mean and log-variance, reparameterized
+        // with fixed noise, Gaussian decoder with unit variance, plus the KL term.
+        var rng = Xoshiro256StarStar(seed: 123)
+        let x = matrix
+        let noise = Tensor.randomNormal([3, 2], using: &rng)
+        let encoder = Linear(4, 4, initialization: .glorot, using: &rng)
+        let decoder = Linear(2, 4, initialization: .glorot, using: &rng)
+        let error = GradientCheck.maximumError(
+            inputs: [encoder.weight.value, encoder.bias.value + 0.1, decoder.weight.value, decoder.bias.value]
+        ) { p in
+            let head = Variable.affine(Variable(x), weight: p[0], bias: p[1])
+            let mean = head.slice(features: 0..<2)
+            let logVariance = head.slice(features: 2..<4)
+            let z = mean + (logVariance * 0.5).exp() * noise
+            let reconstruction = Variable.affine(z, weight: p[2], bias: p[3])
+            let zero = Variable(Tensor.zeros([]))
+            return gaussianNegativeLogLikelihood(x, mean: reconstruction, logVariance: zero)
+                + klDivergence(mean: mean, logVariance: logVariance)
         }
         #expect(error < Self.tolerance)
     }

@@ -68,6 +68,10 @@ import Testing
         var rng = Xoshiro256StarStar(seed: 0)
         let first = (0..<3).map { _ in rng.next() }
         #expect(first == Self.referenceSeed0)
+        var uniform = Xoshiro256StarStar(seed: 42)
+        #expect((0..<3).map { _ in uniform.nextUniform() } == [0.08386296033859253, 0.37898021936416626, 0.6800433993339539])
+        var pair = Xoshiro256StarStar(seed: 42)
+        #expect([pair.nextNormal(), pair.nextNormal()] == [-0.3032630681991577, 0.28846174478530884])
         var normals = Xoshiro256StarStar(seed: 42)
         let sample = (0..<20_000).map { _ in Double(normals.nextNormal()) }
         let mean = sample.reduce(0, +) / Double(sample.count)

@@ -101,7 +101,7 @@ struct ControlTests {
         let server = Thread {
             defer { done.signal() }
             guard let rep = try? context.socket(.rep, lingerMilliseconds: 0) else { return }
-            guard (try? rep.set(.receiveTimeout(milliseconds: 3_000))) != nil, (try? rep.bind(endpoint)) != nil else { return }
+            guard (try? rep.set(.receiveTimeout(milliseconds: 10_000))) != nil, (try? rep.bind(endpoint)) != nil else { return }
             for _ in 0..<2 {
                 guard let frame = (try? rep.receiveFrame()) ?? nil else { return }
                 let reply: [UInt8]
@@ -117,11 +117,11 @@ struct ControlTests {
             }
         }
         server.start()
-        let client = try ControlClient(endpoint: endpoint, timeoutMilliseconds: 3_000)
+        let client = try ControlClient(endpoint: endpoint, timeoutMilliseconds: 10_000)
         let alerts = try client.alerts(stream: "s9", since: 0, limit: 5)
         #expect(alerts.alerts.first?.stream == "s9")
         #expect(alerts.alerts.first?.score == 5)
         #expect(throws: ControlProtocolError.daemon("unsupported")) { try client.status() }
-        #expect(done.wait(timeout: .now() + 5) == .success)
+        #expect(done.wait(timeout: .now() + 15) == .success)
     }
 }

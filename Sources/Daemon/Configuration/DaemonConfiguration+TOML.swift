@@ -112,6 +112,7 @@ extension DaemonSettings {
         }
         if let value = try section.int("max_message_size", in: 64...(1 << 30)) { maxMessageSize = value }
         if let value = try section.int("max_batch", in: 1...1_000_000) { maxBatch = value }
+        if let value = try section.int("max_dimension", in: 1...1_000_000) { maxDimension = value }
         if let value = try section.duration("status_interval") { statusInterval = value }
     }
 
@@ -179,6 +180,7 @@ extension AlertSettings {
     mutating func read(_ section: inout TOMLSection) throws {
         if let value = try section.bool("episodes") { episodes = value }
         if let value = try section.duration("episode_gap") { episodeGap = value }
+        if let value = try section.int("episode_quiet_vectors", in: 0...1_000_000) { episodeQuietVectors = value }
         if let value = try section.duration("retention") { retention = value }
         if let value = try section.int("top_features", in: 0...64) { topFeatures = value }
     }

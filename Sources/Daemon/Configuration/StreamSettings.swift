@@ -26,67 +26,11 @@ public struct StreamSettings: Sendable, Equatable {
     /// How thresholds are calibrated.
     public var thresholdMethod: ThresholdMethod = .quantile
     /// The target false-positive rate per vector on held-out normal data, in (0, 0.5).
-    public var targetFalsePositiveRate: Double = 0.005
+    public var targetFalsePositiveRate: Double = 0.01
     /// Fraction of the buffer held out (never trained on) to calibrate thresholds, in (0, 0.9).
     public var holdoutFraction: Double = 0.25
     /// The fixed feature count of the stream, or `nil` to take it from the first accepted vector.
     public var dimension: Int? = nil
-
-    /// The built-in defaults.
-    public init() {}
-}
-
-/// Settings of the daemon process: state, sockets, logging.
-public struct DaemonSettings: Sendable, Equatable {
-    /// Folder holding `aed.db` and, by default, the control socket.
-    public var stateDirectory: String = "./state"
-    /// SUB endpoints aed binds (publishers connect to them), e.g. `tcp://*:7600`.
-    public var ingestBinds: [String] = []
-    /// Publisher endpoints aed connects to (publishers that bind).
-    public var ingestConnects: [String] = []
-    /// Topic prefixes to subscribe to; empty subscribes to every stream.
-    public var topics: [String] = []
-    /// The control REP endpoint, or `nil` for `ipc://<state_dir>/control.sock`.
-    public var controlEndpoint: String? = nil
-    /// The PUB endpoint where alerts are published, or `nil` for none.
-    public var alertEndpoint: String? = nil
-    /// Log level: trace, debug, info, notice, warning, error, critical.
-    public var logLevel: String = "info"
-    /// Largest accepted message, in bytes; larger frames are dropped by ZeroMQ.
-    public var maxMessageSize: Int = 16 << 20
-    /// Largest micro-batch scored at once, in vectors.
-    public var maxBatch: Int = 1_024
-    /// How often the status line (systemd STATUS= and the log) is refreshed, in seconds.
-    public var statusInterval: Double = 10
-
-    /// The built-in defaults.
-    public init() {}
-
-    /// The endpoint bound when neither configuration nor flags name an ingest endpoint.
-    public static let defaultIngest = "tcp://127.0.0.1:7600"
-
-    /// The SUB endpoints actually bound: the configured ones, or `defaultIngest` when no bind
-    /// and no connect is configured.
-    public var resolvedIngestBinds: [String] {
-        ingestBinds.isEmpty && ingestConnects.isEmpty ? [Self.defaultIngest] : ingestBinds
-    }
-
-    /// The control endpoint actually used: the configured one or `ipc://<state_dir>/control.sock`.
-    public var resolvedControlEndpoint: String {
-        controlEndpoint ?? "ipc://\(stateDirectory)/control.sock"
-    }
-}
-
-/// How alerts are grouped and kept.
-public struct AlertSettings: Sendable, Equatable {
-    /// Group consecutive alerts of a stream and detector into one episode row with a count.
-    public var episodes: Bool = true
-    /// An episode ends after this many seconds without an alert, in seconds.
-    public var episodeGap: Double = 60
-    /// Alerts older than this are deleted, in seconds (0 keeps them forever).
-    public var retention: Double = 30 * 86_400
-    /// Number of top contributing features recorded with each alert.
-    public var topFeatures: Int = 3
 
     /// The built-in defaults.
     public init() {}

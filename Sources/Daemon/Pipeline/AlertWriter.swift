@@ -19,9 +19,17 @@ final class AlertWriter: @unchecked Sendable {
     let totals = Locked<(written: Int, dropped: Int)>((0, 0))
     private var started = false
 
-    init(store: Store, logger: Logger, capacity: Int = 100_000, flushInterval: Double = 0.05) {
+    /// Alerts older than this are deleted, seconds (0 keeps them); with old model versions.
+    let retention: Double
+    /// Model versions kept per stream and detector when pruning.
+    static let keptModelVersions = 5
+    /// How often the writer prunes, seconds.
+    static let pruneInterval = 3_600.0
+
+    init(store: Store, logger: Logger, retention: Double, capacity: Int = 100_000, flushInterval: Double = 0.05) {
         self.store = store
         self.logger = logger
+        self.retention = retention
         self.capacity = capacity
         self.flushInterval = flushInterval
     }
@@ -29,7 +37,13 @@ final class AlertWriter: @unchecked Sendable {
     func start() {
         started = true
         let thread = Thread { [self] in
+            var lastPrune = 0.0
             while let batch = queue.takeAll(timeout: flushInterval) {
+                let now = Date().timeIntervalSince1970
+                if retention > 0, now - lastPrune >= Self.pruneInterval {
+                    lastPrune = now
+                    prune(now: now)
+                }
                 guard !batch.isEmpty else { continue }
                 commit(batch)
             }
@@ -54,6 +68,20 @@ final class AlertWriter: @unchecked Sendable {
         queue.close()
         guard started else { return true }
         return finished.wait(timeout: .now() + timeout) == .success
+    }
+
+    /// Deletes alerts older than the retention and old model versions (never active ones).
+    private func prune(now: Double) {
+        do {
+            let report = try store.prune(alertsReceivedBefore: now - retention, keepModelVersions: Self.keptModelVersions)
+            if report.alertsDeleted > 0 || report.modelsDeleted > 0 {
+                logger.info(
+                    "pruned old alerts and models",
+                    metadata: ["alerts": "\(report.alertsDeleted)", "models": "\(report.modelsDeleted)"])
+            }
+        } catch {
+            logger.warning("pruning failed", metadata: ["error": "\(error)"])
+        }
     }
 
     private func commit(_ batch: [NewAlert]) {

@@ -4,25 +4,25 @@ import Foundation
 /// One active, promoted model of a stream: the fitted detector with its calibrated threshold.
 ///
 /// Immutable and `Sendable`: the trainer builds it, the ingest thread swaps it in.
-public struct ScoringModel: Sendable {
+struct ScoringModel: Sendable {
     /// Which detector.
-    public var kind: DetectorKind
+    var kind: DetectorKind
     /// The fitted detector; scores `[samples, features]` -> `[samples]`, higher = more anomalous.
-    public var detector: any AnomalyDetector
+    var detector: any AnomalyDetector
     /// The alert threshold: a vector alerts when `anomalyScore > threshold`.
-    public var threshold: Double
+    var threshold: Double
     /// How the threshold was calibrated (`quantile`, `pot`).
-    public var thresholdMethod: String
+    var thresholdMethod: String
     /// The false-positive rate the threshold targets.
-    public var targetFalsePositiveRate: Double
+    var targetFalsePositiveRate: Double
     /// The model's version for its stream and detector (1, 2, ...).
-    public var version: Int
+    var version: Int
     /// The model's row id in the store.
-    public var modelID: Int64
+    var modelID: Int64
     /// When the model was trained, seconds since the Unix epoch.
-    public var created: Double
+    var created: Double
     /// Final training loss (detector units), if known.
-    public var trainLoss: Double?
+    var trainLoss: Double?
     /// Final validation loss, if known.
-    public var validationLoss: Double?
+    var validationLoss: Double?
 }

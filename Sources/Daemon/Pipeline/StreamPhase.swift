@@ -1,5 +1,5 @@
 /// The lifecycle state of a stream, as shown by `aectl status`.
-public enum StreamPhase: String, Sendable, Codable {
+enum StreamPhase: String, Sendable, Codable {
     /// Collecting vectors until `min_samples`; nothing is scored yet.
     case warming
     /// Active models score every vector.

@@ -27,7 +27,6 @@ final class StreamRuntime {
     var episodes: AlertEpisodeTracker
     /// Scored vectors per second, exponentially smoothed over about 10 s.
     var scoredRate = RateMeter()
-    var receivedRate = RateMeter()
     /// Mean delay from the vector's `ts` to its scoring, seconds, smoothed (0 without `ts`).
     var latency = 0.0
     /// Every timed vector's delay from its `ts` to the end of its batch's scoring, since start.
@@ -43,10 +42,17 @@ final class StreamRuntime {
     /// Rejections counted by the decoder for this stream.
     var rejections = RejectionCounts()
 
-    init(name: String, settings: StreamSettings, dimension: Int?, episodeGap: Double, now: Double) {
+    /// The widest stream accepted (`daemon.max_dimension`).
+    let maximumDimension: Int
+
+    init(
+        name: String, settings: StreamSettings, dimension: Int?, alerts: AlertSettings, maximumDimension: Int = 4_096,
+        now: Double
+    ) {
         self.name = name
+        self.maximumDimension = maximumDimension
         self.settings = settings
-        self.episodes = AlertEpisodeTracker(gap: episodeGap)
+        self.episodes = AlertEpisodeTracker(gap: alerts.episodeGap, quietVectors: alerts.episodeQuietVectors)
         self.lastTrainingRequest = now
         self.pending = VectorBatch(dimension: dimension, capacity: dimension == nil ? 0 : 256)
         if let dimension { fix(dimension: dimension) }
@@ -77,6 +83,12 @@ final class StreamRuntime {
     func noteDecoded(from start: Int, receiveTime: Double) -> Bool {
         let added = pending.count - start
         guard added > 0 else { return false }
+        if dimension == nil, let d = pending.dimension, d > maximumDimension {
+            // Refuse the stream's first vectors: forget the dimension they would have fixed.
+            rejections.record(WireRejection(.dimension, count: added, detail: "dim \(d) over the limit of \(maximumDimension)"))
+            pending = VectorBatch()
+            return false
+        }
         var fixedNow = false
         if dimension == nil, let d = pending.dimension {
             fix(dimension: d)
@@ -120,10 +132,18 @@ final class StreamRuntime {
                     // A non-finite score on finite input counts as over the threshold.
                     if !(Double(scores[row]) <= model.threshold) { rows.append(row) }
                 }
-                guard !rows.isEmpty else { continue }
-                let contributions = topFeatures(model: model, batch: batch.scalars, rows: rows, limit: alertSettings.topFeatures)
                 let kind = model.kind.rawValue
+                guard !rows.isEmpty else {
+                    if alertSettings.episodes { for _ in 0..<count { episodes.noteQuiet(detector: kind) } }
+                    continue
+                }
+                let contributions = topFeatures(model: model, batch: batch.scalars, rows: rows, limit: alertSettings.topFeatures)
+                var previous = -1
                 for (index, row) in rows.enumerated() {
+                    if alertSettings.episodes {
+                        for _ in (previous + 1)..<row { episodes.noteQuiet(detector: kind) }
+                        previous = row
+                    }
                     alerted[row] = true
                     let raw = Double(scores[row])
                     let score = raw.isFinite ? raw : Double(Float.greatestFiniteMagnitude)
@@ -140,15 +160,19 @@ final class StreamRuntime {
                             detector: kind, anomalyScore: score, threshold: model.threshold,
                             modelVersion: model.version, topFeatures: contributions[index]))
                 }
+                if alertSettings.episodes {
+                    for _ in (previous + 1)..<count { episodes.noteQuiet(detector: kind) }
+                }
             }
             counters.scored += count
             scoredRate.add(count, now: now)
+            // Publish-to-scored delay: from the vector's own `ts` to now, after scoring.
+            let scoredAt = Date().timeIntervalSince1970
             var delay = 0.0
             var timed = 0
-            let scoredAt = Date().timeIntervalSince1970
             for row in 0..<count {
                 if let ts = pending.timestamp(row) {
-                    delay += max(0, now - ts)
+                    delay += max(0, scoredAt - ts)
                     timed += 1
                     latencyHistogram.record(scoredAt - ts)
                 }
@@ -182,30 +206,5 @@ final class StreamRuntime {
             let ranked = row.enumerated().sorted { $0.element > $1.element }.prefix(limit)
             return ranked.map { StoredFeatureContribution(feature: $0.offset, share: Double(max($0.element, 0)) / total) }
         }
-    }
-}
-
-/// Events per second, exponentially smoothed.
-struct RateMeter {
-    private var windowStart: Double = 0
-    private var windowCount = 0
-    /// The smoothed rate, events per second.
-    private(set) var rate = 0.0
-
-    mutating func add(_ count: Int, now: Double) {
-        if windowStart == 0 { windowStart = now }
-        windowCount += count
-        roll(now: now)
-    }
-
-    /// Closes the current one-second window when it has passed.
-    mutating func roll(now: Double) {
-        let elapsed = now - windowStart
-        guard elapsed >= 1 else { return }
-        let instant = Double(windowCount) / elapsed
-        rate = rate == 0 ? instant : 0.7 * rate + 0.3 * instant
-        if elapsed > 10 { rate = instant }
-        windowStart = now
-        windowCount = 0
     }
 }

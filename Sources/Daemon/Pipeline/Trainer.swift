@@ -10,7 +10,8 @@ import Tensor
 /// A candidate is promoted when (1) its fit finished with finite losses, (2) its held-out
 /// scores are finite, and (3) a threshold calibrated on one half of the held-out data gives a
 /// false-positive rate near the target on the other half (at most
-/// `max(4 alpha, alpha + 4 sqrt(alpha (1 - alpha) / n))`). Its stored threshold is then
+/// `max(4 alpha, alpha + 4 sqrt(alpha (1 - alpha) / n))`, n = held-out blocks of that half, since
+/// neighbouring vectors of a time series are correlated). Its stored threshold is then
 /// calibrated on all held-out data. Otherwise the run is recorded as failed with the reason
 /// and the stream's current model keeps scoring. A snapshot smaller than `min_samples` is
 /// recorded as skipped.
@@ -98,11 +99,11 @@ final class Trainer: @unchecked Sendable {
             ])
     }
 
-    /// Splits rows into training and two held-out halves: blocks of 32 consecutive rows, every
+    /// Splits rows into training and two held-out halves: blocks of 8 consecutive rows, every
     /// k-th block held out (k = round(1 / holdoutFraction)), alternating between the halves, so
     /// held-out data spans the whole buffer without sharing blocks with the training rows.
     static func split(count: Int, holdoutFraction: Double) -> (train: [Int], calibrate: [Int], check: [Int]) {
-        let block = 32
+        let block = blockSize
         let every = max(2, Int((1 / holdoutFraction).rounded()))
         var train: [Int] = [], calibrate: [Int] = [], check: [Int] = []
         var heldBlocks = 0
@@ -118,7 +119,11 @@ final class Trainer: @unchecked Sendable {
         return (train, calibrate, check)
     }
 
-    /// The largest held-out false-positive rate accepted for target `alpha` over `n` vectors.
+    /// Rows per held-out block.
+    static let blockSize = 8
+
+    /// The largest held-out false-positive rate accepted for target `alpha` over `n` independent
+    /// samples (held-out blocks): `max(4 alpha, alpha + 4 sqrt(alpha (1 - alpha) / n))`.
     static func falsePositiveLimit(target alpha: Double, samples n: Int) -> Double {
         let sigma = (alpha * (1 - alpha) / Double(max(n, 1))).squareRoot()
         return max(4 * alpha, alpha + 4 * sigma)
@@ -176,7 +181,8 @@ final class Trainer: @unchecked Sendable {
             let falsePositives = checkScores.filter { half.isAnomalous($0) }.count
             let rate = Double(falsePositives) / Double(max(checkScores.count, 1))
             summary.heldOutFalsePositiveRate = rate
-            let limit = Self.falsePositiveLimit(target: alpha, samples: checkScores.count)
+            // Rows within a block are correlated (time series): count blocks, not rows.
+            let limit = Self.falsePositiveLimit(target: alpha, samples: (checkScores.count + Self.blockSize - 1) / Self.blockSize)
             guard rate <= limit else {
                 return finish(
                     "failed",

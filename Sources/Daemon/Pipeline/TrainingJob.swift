@@ -15,38 +15,3 @@ struct TrainingJob: Sendable {
     /// The control request ids this run answers (0 when automatic).
     var requestIDs: [Int]
 }
-
-/// The outcome of one detector's training run, as status reports it.
-public struct TrainingRunSummary: Sendable, Codable, Equatable {
-    /// The detector (`ae`, `vae`, ...).
-    public var detector: String
-    /// `ok`, `failed` or `skipped`.
-    public var outcome: String
-    /// Why it failed or was skipped (nil when ok).
-    public var reason: String?
-    /// Start and end, seconds since the Unix epoch.
-    public var started: Double
-    public var finished: Double
-    /// Vectors in the buffer snapshot.
-    public var samples: Int
-    /// Epochs run.
-    public var epochs: Int
-    /// Final losses (detector units; nats for the VAE), if any.
-    public var trainLoss: Double?
-    public var validationLoss: Double?
-    /// The calibrated threshold and the false-positive rate measured on held-out normal data.
-    public var threshold: Double?
-    public var heldOutFalsePositiveRate: Double?
-    /// The promoted model's version, when promoted.
-    public var modelVersion: Int?
-    /// What started the run.
-    public var trigger: String
-}
-
-/// What the trainer hands back to the ingest thread.
-enum TrainingEvent: Sendable {
-    /// A new model was promoted; swap it in.
-    case promoted(stream: String, model: ScoringModel)
-    /// A job ended (after any promotions), with one summary per detector.
-    case finished(stream: String, runs: [TrainingRunSummary], requestIDs: [Int])
-}

@@ -2,8 +2,9 @@ import Foundation
 
 /// A bounded FIFO of fixed-dimension vectors, stored contiguously; the oldest is overwritten.
 ///
-/// Holds a stream's accepted, non-alerting vectors for retraining: `[capacity, dimension]`
-/// Float32 in one allocation, so appending never allocates.
+/// Holds a stream's accepted, non-alerting vectors for retraining: up to `[capacity, dimension]`
+/// Float32 in one array that grows as vectors arrive (so an idle stream costs little) and, once
+/// full, is overwritten in place without allocating.
 public struct VectorRingBuffer: Sendable {
     /// Features per vector.
     public let dimension: Int
@@ -22,14 +23,19 @@ public struct VectorRingBuffer: Sendable {
         precondition(dimension > 0 && capacity > 0, "VectorRingBuffer needs dimension and capacity > 0, got \(dimension), \(capacity)")
         self.dimension = dimension
         self.capacity = capacity
-        storage = [Float](repeating: 0, count: dimension * capacity)
+        storage = []
     }
 
     /// Appends one vector of `dimension` values from `values[offset..<offset+dimension]`.
     public mutating func append(_ values: UnsafeBufferPointer<Float>, offset: Int) {
         let start = head * dimension
-        storage.withUnsafeMutableBufferPointer { target in
-            for j in 0..<dimension { target[start + j] = values[offset + j] }
+        if storage.count < capacity * dimension {
+            // Still filling: head == count, append at the end.
+            storage.append(contentsOf: UnsafeBufferPointer(rebasing: values[offset..<(offset + dimension)]))
+        } else {
+            storage.withUnsafeMutableBufferPointer { target in
+                for j in 0..<dimension { target[start + j] = values[offset + j] }
+            }
         }
         head = (head + 1) % capacity
         count = min(count + 1, capacity)

@@ -1,55 +1,6 @@
 import Foundation
 import Wire
 
-/// The parts of aed's status reply beyond Wire's `StatusReply` that `aectl status` shows:
-/// rates, latency, buffer capacity, alerts by detector, episodes and each detector's last run.
-///
-/// Decoded from the same JSON as `StatusReply`; every key is optional, so an older daemon's
-/// reply still prints.
-public struct StatusDetails: Decodable, Sendable, Equatable {
-    /// Alerts stored and lost, over all streams.
-    public var alertsWritten: Int?
-    public var alertsDropped: Int?
-    /// The stream being trained now.
-    public var training: String?
-    /// Rejections before a stream could be named.
-    public var unattributedRejections: [String: Int]?
-    public var streams: [StreamDetails]
-
-    /// One stream's details.
-    public struct StreamDetails: Decodable, Sendable, Equatable {
-        public var name: String
-        public var accepted: Int?
-        /// Vectors per second.
-        public var scoredRate: Double?
-        /// Seconds from the vector's `ts` to scoring.
-        public var latency: Double?
-        public var bufferCapacity: Int?
-        public var minimumSamples: Int?
-        public var alertsByDetector: [String: Int]?
-        public var episodes: [String: Int]?
-        public var runs: [RunDetails]?
-    }
-
-    /// One detector's last training run.
-    public struct RunDetails: Decodable, Sendable, Equatable {
-        public var detector: String
-        /// `ok`, `failed`, `skipped`.
-        public var outcome: String
-        public var reason: String?
-        public var started: Double
-        public var finished: Double
-        public var samples: Int
-        public var epochs: Int
-        public var trainLoss: Double?
-        public var validationLoss: Double?
-        public var threshold: Double?
-        public var heldOutFalsePositiveRate: Double?
-        public var modelVersion: Int?
-        public var trigger: String?
-    }
-}
-
 /// Renders a status reply as the table `aectl status` prints.
 public enum StatusTable {
     /// The human-readable status: a header line, one block per stream.
@@ -70,7 +21,7 @@ public enum StatusTable {
             return lines.joined(separator: "\n") + "\n"
         }
         lines.append("")
-        let header = ["STREAM", "STATE", "DIM", "RECEIVED", "SCORED", "REJECTED", "GAPS", "RATE/s", "BUFFER", "ALERTS"]
+        let header = ["STREAM", "STATE", "DIM", "RECEIVED", "SCORED", "REJECTED", "GAPS", "RATE/s", "LATENCY", "BUFFER", "ALERTS"]
         var rows: [[String]] = []
         for stream in status.streams {
             let extra = details?.streams.first { $0.name == stream.name }
@@ -82,7 +33,8 @@ public enum StatusTable {
             rows.append([
                 stream.name, state, stream.dimension.map(String.init) ?? "-", "\(stream.received)", "\(stream.scored)",
                 "\(stream.rejected.values.reduce(0, +))", "\(stream.gaps)",
-                extra?.scoredRate.map { String(format: "%.0f", $0) } ?? "-", buffer, "\(stream.alerts)",
+                extra?.scoredRate.map { String(format: "%.0f", $0) } ?? "-",
+                extra?.latency.map { $0 > 0 ? String(format: "%.2f ms", $0 * 1000) : "-" } ?? "-", buffer, "\(stream.alerts)",
             ])
         }
         lines.append(contentsOf: table(header: header, rows: rows))

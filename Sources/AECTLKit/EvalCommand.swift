@@ -1,0 +1,95 @@
+import ArgumentParser
+import Detectors
+import Foundation
+
+/// `aectl eval`: an offline backtest of a detector on CSV files, through the daemon's code path.
+public struct EvalCommand: ParsableCommand {
+    /// The subcommand's name, `eval`, and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Fit a detector on a training file, calibrate its threshold, score a test file and print the metrics.",
+        discussion: """
+            Files use the dataset layout: train.csv and test.csv with the same header row and one vector a \
+            row; labels.csv without header, one 0 (normal) or 1 (anomaly) a line for each test row. The \
+            threshold is calibrated on the held-out part of the training file at the target false-positive \
+            rate. Prints AUROC, AUPRC, the best F1 over thresholds and the F1 at the calibrated threshold.
+            """)
+
+    @Option(help: "The training CSV (normal data, header row).")
+    public var train: String
+
+    @Option(help: "The test CSV (same header as the training file).")
+    public var test: String
+
+    @Option(help: "The test labels (no header, 0 or 1 per test row).")
+    public var labels: String
+
+    @Option(help: "The detector: \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+    public var detector: String = DetectorKind.autoencoder.rawValue
+
+    @Option(name: .customLong("false-positive-rate"), help: "The target false-positive rate of the threshold, in (0, 1).")
+    public var falsePositiveRate: Double = 0.01
+
+    @Option(name: .customLong("threshold-method"), help: "How the threshold is calibrated: quantile or pot.")
+    public var thresholdMethod: String = ThresholdMethod.quantile.rawValue
+
+    @Option(help: "The seed of training and scoring (default: the detectors' default seed).")
+    public var seed: UInt64?
+
+    @Option(help: "The maximum number of training epochs, exactly (default: the detectors' default, raised on small data to reach a minimum number of steps).")
+    public var epochs: Int?
+
+    @Flag(help: "Print one JSON object instead of text.")
+    public var json = false
+
+    /// Creates the command (argument-parser fills the options).
+    public init() {}
+
+    /// Rejects an unknown detector or threshold method, a rate outside (0, 1) and non-positive epochs.
+    /// - Throws: `ValidationError` (exit code 64).
+    public func validate() throws {
+        guard DetectorKind(rawValue: detector) != nil else {
+            throw ValidationError("unknown detector '\(detector)'; use one of \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard ThresholdMethod(rawValue: thresholdMethod) != nil else {
+            throw ValidationError("unknown threshold method '\(thresholdMethod)'; use quantile or pot")
+        }
+        guard falsePositiveRate > 0, falsePositiveRate < 1 else {
+            throw ValidationError("--false-positive-rate must be in (0, 1), got \(falsePositiveRate)")
+        }
+        if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive, got \(epochs)") }
+    }
+
+    /// Runs the evaluation and returns its report (the command prints it).
+    /// - Throws: `CSVError` for bad files, `DetectorError` for fitting or calibration failures.
+    public func evaluate() throws -> EvalReport {
+        guard let kind = DetectorKind(rawValue: detector), let method = ThresholdMethod(rawValue: thresholdMethod) else {
+            throw ValidationError("unknown detector or threshold method")
+        }
+        var options = DetectorOptions()
+        if let seed { options.seed = seed }
+        if let epochs {
+            options.epochs = epochs
+            options.minimumSteps = 0
+        }
+        let files = try Evaluation.load(train: train, test: test, labels: labels)
+        return try Evaluation.run(
+            kind: kind, train: files.train, test: files.test, labels: files.labels, options: options,
+            targetFalsePositiveRate: falsePositiveRate, method: method)
+    }
+
+    /// Evaluates and prints the report (text, or one JSON object with `--json`) on stdout.
+    /// - Throws: `CSVError` or `DetectorError`; argument-parser prints it to stderr and exits non-zero.
+    public func run() throws {
+        let report = try evaluate()
+        let output: String
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            output = String(decoding: try encoder.encode(report), as: UTF8.self)
+        } else {
+            output = report.text
+        }
+        FileHandle.standardOutput.write(Data((output + "\n").utf8))
+    }
+}

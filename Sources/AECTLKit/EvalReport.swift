@@ -1,0 +1,57 @@
+import Detectors
+import Foundation
+
+/// The result of one `aectl eval` run: data sizes, fit, threshold, metrics and timings.
+public struct EvalReport: Sendable, Codable, Equatable {
+    /// The detector's name (`ae`, `vae`, ...).
+    public var detector: String
+    /// Data rows of the training file.
+    public var trainRows: Int
+    /// Data rows of the test file.
+    public var testRows: Int
+    /// Columns (features) of both files.
+    public var features: Int
+    /// Anomalous test rows (label 1).
+    public var anomalies: Int
+    /// AUROC of the test scores (midranks for ties).
+    public var auroc: Double
+    /// Average precision of the test scores.
+    public var auprc: Double
+    /// The best F1 over all thresholds on the test scores.
+    public var bestF1: Double
+    /// The F1 of the alerts `score > threshold` at the calibrated threshold.
+    public var f1AtThreshold: Double
+    /// The calibrated threshold.
+    public var threshold: ThresholdValue
+    /// The fraction of normal test rows above the threshold (the realized false-positive rate).
+    public var testFalsePositiveRate: Double
+    /// The fraction of anomalous test rows above the threshold (recall).
+    public var testRecall: Double
+    /// Epochs run.
+    public var epochs: Int
+    /// The final validation loss (nil without a validation split).
+    public var finalValidationLoss: Double?
+    /// Wall-clock seconds of fitting, with calibration.
+    public var fitSeconds: Double
+    /// Wall-clock seconds of scoring the test file.
+    public var scoreSeconds: Double
+    /// Features constant in training (`StandardScaler.degenerate`), by index.
+    public var constantFeatures: [Int]
+    /// The fit report's diagnostics (e.g. the VAE's KL per latent dimension).
+    public var diagnostics: [String: Double]
+
+    /// The human-readable summary, a few lines.
+    public var text: String {
+        func f(_ x: Double, _ digits: Int = 4) -> String { String(format: "%.\(digits)f", x) }
+        var lines = [
+            "detector \(detector): train \(trainRows) x \(features), test \(testRows) (\(anomalies) anomalies)",
+            "AUROC \(f(auroc))  AUPRC \(f(auprc))  best F1 \(f(bestF1))  F1 at threshold \(f(f1AtThreshold))",
+            "threshold \(String(format: "%.6g", threshold.value)) (\(threshold.method.rawValue), target false-positive rate \(threshold.targetFalsePositiveRate), \(threshold.sampleCount) held-out scores): test false-positive rate \(f(testFalsePositiveRate)), recall \(f(testRecall))",
+            "fit \(f(fitSeconds, 2)) s (\(epochs) epochs\(finalValidationLoss.map { ", validation loss \(String(format: "%.5g", $0))" } ?? "")), score \(f(scoreSeconds, 3)) s",
+        ]
+        if !constantFeatures.isEmpty {
+            lines.append("constant in training (clamped to +-3 standardized): features \(constantFeatures.map(String.init).joined(separator: ", "))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Wire
+
+/// The parts of aed's status reply beyond Wire's `StatusReply` that `aectl status` shows:
+/// rates, latency, buffer capacity, alerts by detector, episodes and each detector's last run.
+///
+/// Decoded from the same JSON as `StatusReply`; every key is optional, so an older daemon's
+/// reply still prints.
+public struct StatusDetails: Decodable, Sendable, Equatable {
+    /// Alerts stored and lost, over all streams.
+    public var alertsWritten: Int?
+    public var alertsDropped: Int?
+    /// The stream being trained now.
+    public var training: String?
+    /// Rejections before a stream could be named.
+    public var unattributedRejections: [String: Int]?
+    public var streams: [StreamDetails]
+
+    /// One stream's details.
+    public struct StreamDetails: Decodable, Sendable, Equatable {
+        public var name: String
+        public var accepted: Int?
+        /// Vectors per second.
+        public var scoredRate: Double?
+        /// Seconds from the vector's `ts` to scoring.
+        public var latency: Double?
+        public var bufferCapacity: Int?
+        public var minimumSamples: Int?
+        public var alertsByDetector: [String: Int]?
+        public var episodes: [String: Int]?
+        public var runs: [RunDetails]?
+    }
+
+    /// One detector's last training run.
+    public struct RunDetails: Decodable, Sendable, Equatable {
+        public var detector: String
+        /// `ok`, `failed`, `skipped`.
+        public var outcome: String
+        public var reason: String?
+        public var started: Double
+        public var finished: Double
+        public var samples: Int
+        public var epochs: Int
+        public var trainLoss: Double?
+        public var validationLoss: Double?
+        public var threshold: Double?
+        public var heldOutFalsePositiveRate: Double?
+        public var modelVersion: Int?
+        public var trigger: String?
+    }
+}

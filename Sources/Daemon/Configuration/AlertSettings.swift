@@ -1,0 +1,19 @@
+import Foundation
+
+/// How alerts are grouped and kept.
+public struct AlertSettings: Sendable, Equatable {
+    /// Group consecutive alerts of a stream and detector into one episode row with a count.
+    public var episodes: Bool = true
+    /// An episode ends after this many seconds without an alert, in seconds.
+    public var episodeGap: Double = 60
+    /// An episode also ends after this many consecutive scored vectors without an alert
+    /// (0 = only the time gap ends it).
+    public var episodeQuietVectors: Int = 10
+    /// Alerts older than this are deleted, in seconds (0 keeps them forever).
+    public var retention: Double = 30 * 86_400
+    /// Number of top contributing features recorded with each alert.
+    public var topFeatures: Int = 3
+
+    /// The built-in defaults.
+    public init() {}
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// Settings of the daemon process: state, sockets, logging.
+public struct DaemonSettings: Sendable, Equatable {
+    /// Folder holding `aed.db` and, by default, the control socket.
+    public var stateDirectory: String = "./state"
+    /// SUB endpoints aed binds (publishers connect to them), e.g. `tcp://*:7600`.
+    public var ingestBinds: [String] = []
+    /// Publisher endpoints aed connects to (publishers that bind).
+    public var ingestConnects: [String] = []
+    /// Topic prefixes to subscribe to; empty subscribes to every stream.
+    public var topics: [String] = []
+    /// The control REP endpoint, or `nil` for `ipc://<state_dir>/control.sock`.
+    public var controlEndpoint: String? = nil
+    /// The PUB endpoint where alerts are published, or `nil` for none.
+    public var alertEndpoint: String? = nil
+    /// Log level: trace, debug, info, notice, warning, error, critical.
+    public var logLevel: String = "info"
+    /// Largest accepted message, in bytes; larger frames are dropped by ZeroMQ.
+    public var maxMessageSize: Int = 16 << 20
+    /// Largest accepted feature count of a stream; a stream whose first vector is wider is
+    /// rejected (`dim`), so one message cannot make aed allocate a huge buffer.
+    public var maxDimension: Int = 4_096
+    /// Largest micro-batch scored at once, in vectors.
+    public var maxBatch: Int = 1_024
+    /// How often the status line (systemd STATUS= and the log) is refreshed, in seconds.
+    public var statusInterval: Double = 10
+
+    /// The built-in defaults.
+    public init() {}
+
+    /// The endpoint bound when neither configuration nor flags name an ingest endpoint.
+    public static let defaultIngest = "tcp://127.0.0.1:7600"
+
+    /// The SUB endpoints actually bound: the configured ones, or `defaultIngest` when no bind
+    /// and no connect is configured.
+    public var resolvedIngestBinds: [String] {
+        ingestBinds.isEmpty && ingestConnects.isEmpty ? [Self.defaultIngest] : ingestBinds
+    }
+
+    /// The control endpoint actually used: the configured one or `ipc://<state_dir>/control.sock`.
+    public var resolvedControlEndpoint: String {
+        controlEndpoint ?? "ipc://\(stateDirectory)/control.sock"
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Wire
+
+/// One stream: Wire's `StreamStatus` keys plus details.
+public struct StreamDocument: Codable, Sendable, Equatable {
+    /// The stream name.
+    public var name: String
+    /// Features per vector, nil until the first accepted vector.
+    public var dimension: Int?
+    /// `warming`, `scoring` or `training`.
+    public var state: StreamState
+    /// Vectors received: accepted plus rejected.
+    public var received: Int
+    /// Vectors scored by the active models.
+    public var scored: Int
+    /// Rejected vectors (or messages) by reason: `frames`, `malformed`, `size`, `dim`, `nonfinite`, ...
+    public var rejected: [String: Int]
+    /// Vectors missing according to publisher sequence numbers.
+    public var gaps: Int
+    /// Alerts raised (every threshold crossing, all detectors).
+    public var alerts: Int
+    /// Vectors in the retrain buffer.
+    public var bufferSize: Int
+    /// The active model of each detector, with its threshold.
+    public var models: [ModelStatus]
+    /// The most recent training run of the stream (`running` while one is in flight).
+    public var lastTrainingRun: TrainingRunStatus?
+    // Details beyond StatusReply:
+    /// Vectors accepted (received minus rejected).
+    public var accepted: Int
+    /// Smoothed scoring rate, vectors per second.
+    public var scoredRate: Double
+    /// Smoothed delay from the vector's `ts` to scoring, seconds (0 without `ts`).
+    public var latency: Double
+    /// Delay from the vector's `ts` to the end of its scoring since aed started, seconds: the
+    /// median, the 99th percentile (each to within about 4.4%), the largest, and how many vectors
+    /// carried a `ts` (nil without any).
+    public var latencyP50: Double? = nil
+    public var latencyP99: Double? = nil
+    public var latencyMax: Double? = nil
+    public var latencySamples: Int = 0
+    /// Retrain buffer capacity, in vectors.
+    public var bufferCapacity: Int
+    /// Vectors needed before the first model.
+    public var minimumSamples: Int
+    /// Threshold crossings by detector.
+    public var alertsByDetector: [String: Int]
+    /// Alert episodes started, by detector.
+    public var episodes: [String: Int]
+    /// Alerts that could not be queued for the store.
+    public var alertsDropped: Int
+    /// The last training run of each detector.
+    public var runs: [TrainingRunSummary]
+}

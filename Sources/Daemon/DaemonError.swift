@@ -1,0 +1,22 @@
+import Foundation
+
+/// Why the daemon could not start.
+public enum DaemonError: Error, CustomStringConvertible, Equatable {
+    /// The state folder (or its lock file) cannot be created or opened.
+    case stateDirectory(path: String, reason: String)
+    /// The SQLite store cannot be opened, migrated or read.
+    case store(reason: String)
+    /// An endpoint cannot be bound or connected (in use, malformed, no permission).
+    case socket(endpoint: String, reason: String)
+    /// Another aed holds the state folder's lock.
+    case alreadyRunning(stateDirectory: String)
+
+    public var description: String {
+        switch self {
+        case .stateDirectory(let path, let reason): return "cannot create state directory \(path): \(reason)"
+        case .store(let reason): return "store: \(reason)"
+        case .socket(let endpoint, let reason): return "cannot bind or connect \(endpoint): \(reason)"
+        case .alreadyRunning(let directory): return "another aed is running on the state folder \(directory) (aed.lock is held)"
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import Detectors
+import Foundation
+import Logging
+import Store
+import Wire
+import ZeroMQ
+
+/// Receiving, decoding and scoring: the per-message path.
+extension IngestLoop {
+
+    func drainIngest(_ socket: Socket, limit: Int = 50_000) {
+        let maxBatch = configuration.daemon.maxBatch
+        var taken = 0
+        let now = Date().timeIntervalSince1970
+        while taken < limit {
+            let received: Bool
+            do {
+                received = try socket.receiveMultipart(into: message, dontWait: true)
+            } catch {
+                unattributedExtra["receive-error", default: 0] += 1
+                break
+            }
+            guard received else { break }
+            taken += 1
+            let name: String
+            do {
+                name = try WireDecoder.stream(of: message)
+            } catch {
+                attributeEnvelopeRejection(error)
+                continue
+            }
+            guard let runtime = runtime(for: name, now: now) else { continue }
+            let start = runtime.pending.count
+            let outcome = decoder.decodePayload(of: message, into: &runtime.pending, rejections: &runtime.rejections)
+            if let rejection = outcome.lastRejection { logRejection(stream: name, rejection, now: now) }
+            // Count vectors, not messages, so a turn stays short with many vectors a message and
+            // control requests (status) are answered while a backlog drains.
+            taken += max(0, runtime.pending.count - start - 1)
+            if runtime.noteDecoded(from: start, receiveTime: now), let dimension = runtime.dimension {
+                registerStream(name, dimension: dimension)
+            }
+            if runtime.pending.count >= maxBatch { score(runtime, now: now) }
+        }
+    }
+
+    /// Counts an envelope rejection under its stream when the stream name is readable, else globally.
+    func attributeEnvelopeRejection(_ rejection: WireRejection) {
+        if rejection.reason == .frames, message.frameCount >= 1 {
+            let name = message[0].withUnsafeBytes { bytes -> String? in
+                StreamName.isValid(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+            }
+            if let name, let runtime = streams[name] {
+                runtime.rejections.record(rejection)
+                return
+            }
+        }
+        unattributed.record(rejection)
+        logRejection(stream: "-", rejection, now: Date().timeIntervalSince1970)
+    }
+
+    func runtime(for name: String, now: Double) -> StreamRuntime? {
+        if let runtime = streams[name] { return runtime }
+        guard streams.count < Self.maximumStreams else {
+            unattributedExtra["stream-limit", default: 0] += 1
+            return nil
+        }
+        let settings = configuration.settings(forStream: name)
+        let runtime = StreamRuntime(
+            name: name, settings: settings, dimension: settings.dimension,
+            alerts: configuration.alerts, maximumDimension: configuration.daemon.maxDimension, now: now)
+        streams[name] = runtime
+        lastRuns[name] = [:]
+        logger.info("new stream", metadata: ["stream": "\(name)"])
+        return runtime
+    }
+
+    func registerStream(_ name: String, dimension: Int) {
+        do {
+            try store.upsertStream(name: name, dimension: dimension)
+            logger.info("stream dimension fixed", metadata: ["stream": "\(name)", "dimension": "\(dimension)"])
+        } catch {
+            logger.error("cannot register stream", metadata: ["stream": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    func logRejection(stream: String, _ rejection: WireRejection, now: Double) {
+        let key = "\(stream)/\(rejection.reason.rawValue)"
+        if now - (lastRejectionLog[key] ?? 0) >= 10 {
+            lastRejectionLog[key] = now
+            logger.warning(
+                "rejected input", metadata: ["stream": "\(stream)", "reason": "\(rejection.reason.rawValue)", "detail": "\(rejection.detail)"])
+        }
+    }
+
+    func scoreAllPending() {
+        let now = Date().timeIntervalSince1970
+        for runtime in streams.values where runtime.pendingCount > 0 { score(runtime, now: now) }
+    }
+
+    func score(_ runtime: StreamRuntime, now: Double) {
+        let alerts = runtime.scorePending(alertSettings: configuration.alerts, now: now)
+        guard !alerts.isEmpty else { return }
+        let dropped = writer.submit(alerts)
+        runtime.counters.alertsDropped += dropped
+        if let publisher = alertPublisher { publish(alerts, on: publisher) }
+    }
+
+    func publish(_ alerts: [NewAlert], on publisher: Socket) {
+        let encoder = JSONEncoder()
+        for alert in alerts {
+            guard let body = try? encoder.encode(Self.alertRecord(alert)) else { continue }
+            _ = try? publisher.sendMultipart([Array("alerts.\(alert.stream)".utf8), Array(body)], dontWait: true)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Detectors
+import Foundation
+import Logging
+import Store
+import Wire
+import ZeroMQ
+
+/// The status document.
+extension IngestLoop {
+    func status() -> StatusDocument {
+        let now = Date().timeIntervalSince1970
+        let totals = writer.totals.withLock { $0 }
+        var unattributedCounts = unattributed.byName.filter { $0.value > 0 }
+        for (key, value) in unattributedExtra { unattributedCounts[key, default: 0] += value }
+        var ingest = IngestStatus()
+        let documents = streams.keys.sorted().compactMap { name -> StreamDocument? in
+            guard let runtime = streams[name] else { return nil }
+            let c = runtime.counters
+            let rejected = runtime.rejections.byName.filter { $0.value > 0 }
+            let runs = (lastRuns[name] ?? [:]).values.sorted { $0.detector < $1.detector }
+            let last = runs.max { $0.finished < $1.finished }
+            let received = c.accepted + runtime.rejections.total
+            ingest.received += received
+            ingest.scored += c.scored
+            for (reason, count) in rejected { ingest.rejected[reason, default: 0] += count }
+            var document = StreamDocument(
+                name: name, dimension: runtime.dimension,
+                state: StreamState(rawValue: runtime.phase.rawValue) ?? .warming,
+                received: received, scored: c.scored, rejected: rejected, gaps: c.gaps,
+                alerts: c.alerts.values.reduce(0, +), bufferSize: runtime.buffer?.count ?? 0,
+                models: runtime.models.map {
+                    ModelStatus(
+                        detector: $0.kind.rawValue, version: $0.version, created: $0.created, trainLoss: $0.trainLoss,
+                        validationLoss: $0.validationLoss,
+                        threshold: ThresholdStatus(
+                            value: $0.threshold, method: $0.thresholdMethod, targetFalsePositiveRate: $0.targetFalsePositiveRate))
+                },
+                lastTrainingRun: runtime.trainingInFlight
+                    ? TrainingRunStatus(outcome: "running")
+                    : last.map {
+                        TrainingRunStatus(outcome: $0.outcome == "ok" ? "trained" : $0.outcome, reason: $0.reason, finished: $0.finished)
+                    },
+                accepted: c.accepted, scoredRate: runtime.scoredRate.rate(at: now), latency: runtime.latency,
+                bufferCapacity: runtime.settings.bufferSize, minimumSamples: runtime.settings.minimumSamples,
+                alertsByDetector: c.alerts, episodes: c.episodes, alertsDropped: c.alertsDropped, runs: runs)
+            let histogram = runtime.latencyHistogram
+            document.latencyP50 = histogram.quantile(0.5)
+            document.latencyP99 = histogram.quantile(0.99)
+            document.latencyMax = histogram.samples > 0 ? histogram.maximum : nil
+            document.latencySamples = histogram.samples
+            return document
+        }
+        for (reason, count) in unattributedCounts {
+            ingest.rejected[reason, default: 0] += count
+            ingest.received += count
+        }
+        let settings = configuration.daemon
+        return StatusDocument(
+            daemon: Wire.DaemonStatus(
+                version: AnomalyDaemon.version, uptimeSeconds: now - daemon.startTime, pid: getpid(),
+                endpoints: EndpointsStatus(
+                    ingest: endpoints?.ingest.filter { !settings.ingestConnects.contains($0) } ?? [],
+                    connect: settings.ingestConnects, control: endpoints?.control ?? "",
+                    alerts: endpoints?.alertPublish)),
+            ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,
+            alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
+    }
+}

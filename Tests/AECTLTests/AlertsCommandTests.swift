@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import Wire
+
+@testable import AECTLKit
+
+@Suite struct AlertsCommandTests {
+    @Test func sinceAcceptsEpochAgesAndDates() {
+        #expect(AlertsCommand.parseTime("1700000000.5") == 1_700_000_000.5)
+        #expect(AlertsCommand.parseTime("15m", now: 10_000) == 9_100)
+        #expect(AlertsCommand.parseTime("2h", now: 10_000) == 2_800)
+        #expect(AlertsCommand.parseTime("1d", now: 100_000) == 13_600)
+        #expect(AlertsCommand.parseTime("2026-01-01T00:00:00Z") == 1_767_225_600)
+        #expect(AlertsCommand.parseTime("2026-01-01") == 1_767_225_600)
+        #expect(AlertsCommand.parseTime("yesterday") == nil)
+    }
+
+    @Test func validationRejectsBadOptions() {
+        #expect(throws: (any Error).self) { try AlertsCommand.parse(["--limit", "-1"]) }
+        #expect(throws: (any Error).self) { try AlertsCommand.parse(["--since", "soon"]) }
+    }
+
+    @Test func rendersATable() {
+        let alert = AlertRecord(
+            stream: "web-1", ts: 1_767_225_600, receivedAt: 1_767_225_600.1, detector: "vae", score: 30.5,
+            threshold: 25, severity: 1.22, modelVersion: 2,
+            topFeatures: [FeatureContribution(index: 7, share: 0.43), FeatureContribution(index: 2, share: 0.24)])
+        let text = AlertsCommand.render([alert])
+        #expect(text.contains("2026-01-01T00:00:00Z"))
+        #expect(text.contains("vae"))
+        #expect(text.contains("1.22"))
+        #expect(text.contains("f7 43%, f2 24%"))
+        #expect(AlertsCommand.render([]) == "no alerts\n")
+    }
+
+    @Test func retrainRendersEachRun() {
+        let text = RetrainCommand.render(
+            RetrainReply(runs: [
+                RetrainResult(stream: "s", detector: "ae", outcome: "trained", modelVersion: 4, validationLoss: 0.02),
+                RetrainResult(stream: "s", detector: "vae", outcome: "failed", reason: "non-finite loss"),
+            ]))
+        #expect(text == "s ae: trained v4 validation loss 0.0200\ns vae: failed (non-finite loss)\n")
+    }
+
+    @Test func demoLabelsMatchTheGenerator() {
+        let (values, labels, kinds) = DemoCommand.generate(count: 5_000, normal: 1_000, anomalyFraction: 0.05, seed: 9)
+        #expect(values.count == 5_000 * DemoMetricsGenerator.featureNames.count)
+        #expect(labels.count == 5_000)
+        #expect(labels.prefix(1_000).allSatisfy { $0 == 0 })
+        #expect(labels.reduce(0) { $0 + Int($1) } == kinds.values.reduce(0, +))
+        #expect(throws: (any Error).self) { try DemoCommand.parse(["--anomaly-fraction", "0.9"]) }
+        #expect(throws: (any Error).self) { try DemoCommand.parse(["--stream", "bad name"]) }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import AECTLKit
+
+@Suite struct CSVReaderTests {
+    @Test func readsHeaderAndValues() throws {
+        let m = try CSVReader.parseMatrix("f0,f1\n1,2.5\r\n-3,8e-05\n", file: "a.csv")
+        #expect(m.header == ["f0", "f1"] && m.rows == 2 && m.values == [1, 2.5, -3, 8e-05])
+    }
+
+    @Test func raggedRowNamesFileAndLine() {
+        #expect(throws: CSVError(file: "a.csv", line: 3, message: "1 fields, the header has 2 (ragged row)")) {
+            try CSVReader.parseMatrix("f0,f1\n1,2\n3\n", file: "a.csv")
+        }
+        #expect(throws: CSVError(file: "a.csv", line: 2, message: "3 fields, the header has 2 (ragged row)")) {
+            try CSVReader.parseMatrix("f0,f1\n1,2,3\n", file: "a.csv")
+        }
+    }
+
+    @Test func textInANumberCellNamesLineAndColumn() {
+        #expect(throws: CSVError(file: "b.csv", line: 4, message: "column 2 (f1): 'abc' is not a number")) {
+            try CSVReader.parseMatrix("f0,f1\n1,2\n3,4\n5,abc\n", file: "b.csv")
+        }
+        #expect(throws: CSVError(file: "b.csv", line: 2, message: "column 1 (f0): 'nan' is not finite")) {
+            try CSVReader.parseMatrix("f0,f1\nnan,2\n", file: "b.csv")
+        }
+        #expect(throws: CSVError(file: "b.csv", line: 2, message: "column 2 (f1): an empty cell is not a number")) {
+            try CSVReader.parseMatrix("f0,f1\n1,\n", file: "b.csv")
+        }
+    }
+
+    @Test func missingHeaderAndEmptyFilesAreErrors() {
+        #expect(throws: CSVError(file: "c.csv", line: 1, message: "expected a header row of column names, found numbers")) {
+            try CSVReader.parseMatrix("1,2\n3,4\n", file: "c.csv")
+        }
+        #expect(throws: CSVError(file: "c.csv", line: 1, message: "empty file, expected a header row")) {
+            try CSVReader.parseMatrix("", file: "c.csv")
+        }
+        #expect(throws: CSVError(file: "c.csv", line: 2, message: "no data rows after the header")) {
+            try CSVReader.parseMatrix("f0\n", file: "c.csv")
+        }
+    }
+
+    @Test func labelsAreZeroOrOne() throws {
+        #expect(try CSVReader.parseLabels("0\n1\n0\n", file: "l.csv") == [0, 1, 0])
+        #expect(throws: CSVError(file: "l.csv", line: 2, message: "label '2' is not 0 or 1")) {
+            try CSVReader.parseLabels("0\n2\n", file: "l.csv")
+        }
+    }
+
+    @Test func unreadableFileIsAnError() {
+        #expect(throws: CSVError.self) { try CSVReader.readMatrix(path: "/nonexistent/train.csv") }
+    }
+}

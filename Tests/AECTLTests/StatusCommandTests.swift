@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import Testing
+import Wire
+
+@testable import AECTLKit
+
+@Suite(.timeLimit(.minutes(1))) struct StatusCommandTests {
+    @Test(arguments: [["status"], ["retrain", "--wait"], ["alerts"]])
+    func noDaemonFailsQuicklyWithAClearMessage(command: [String]) throws {
+        let endpoint = "ipc://\(NSTemporaryDirectory())aectl-none-\(UUID().uuidString).sock"
+        let arguments = command + ["--control", endpoint, "--timeout", "0.3"]
+        var parsed = try AECTL.parseAsRoot(arguments)
+        let started = Date()
+        do {
+            try parsed.run()
+            Issue.record("expected a failure without a daemon")
+        } catch let failure as CommandFailure {
+            #expect(failure.description.contains("no reply from aed"))
+            #expect(failure.description.contains(endpoint))
+        }
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+
+    @Test func leadingControlOptionMovesToTheEnvironment() {
+        let split = AECTL.splitLeadingControl(["--control", "tcp://h:1", "status", "--json"])
+        #expect(split.arguments == ["status", "--json"])
+        #expect(split.control == "tcp://h:1")
+        let equals = AECTL.splitLeadingControl(["--control=ipc:///x", "alerts"])
+        #expect(equals.arguments == ["alerts"])
+        #expect(equals.control == "ipc:///x")
+        let none = AECTL.splitLeadingControl(["status", "--control", "x"])
+        #expect(none.arguments == ["status", "--control", "x"])
+        #expect(none.control == nil)
+    }
+
+    @Test func tableShowsStreamsModelsAndRuns() throws {
+        let reply = StatusReply(
+            daemon: DaemonStatus(
+                version: "0.1.0", uptimeSeconds: 3_700, pid: 42,
+                endpoints: EndpointsStatus(ingest: ["tcp://127.0.0.1:7600"], control: "ipc://./state/control.sock")),
+            ingest: IngestStatus(received: 1_010, scored: 900, rejected: ["dim": 10]),
+            streams: [
+                StreamStatus(
+                    name: "web-1", dimension: 38, state: .scoring, received: 1_010, scored: 900, rejected: ["dim": 10],
+                    gaps: 2, alerts: 7, bufferSize: 990,
+                    models: [
+                        ModelStatus(
+                            detector: "ae", version: 3, created: 1_000, trainLoss: 0.031, validationLoss: 0.029,
+                            threshold: ThresholdStatus(value: 1.65, method: "quantile", targetFalsePositiveRate: 0.01))
+                    ],
+                    lastTrainingRun: TrainingRunStatus(outcome: "trained", finished: 1_000)),
+                StreamStatus(name: "db-2", state: .warming, received: 5, bufferSize: 5),
+            ])
+        let details = try JSONDecoder().decode(
+            StatusDetails.self,
+            from: Data("""
+                {"alertsWritten": 7, "streams": [{"name": "web-1", "scoredRate": 120.4, "latency": 0.00042, "bufferCapacity": 50000,
+                 "alertsByDetector": {"ae": 7}, "runs": [{"detector": "ae", "outcome": "ok", "started": 990,
+                 "finished": 1000, "samples": 990, "epochs": 12}]},
+                 {"name": "db-2", "minimumSamples": 2000, "bufferCapacity": 50000}]}
+                """.utf8))
+        let table = StatusTable.render(reply, details: details, now: 1_060)
+        #expect(table.contains("aed 0.1.0  pid 42  up 61m"))
+        #expect(table.contains("alerts stored 7"))
+        #expect(table.contains("web-1"))
+        #expect(table.contains("scoring"))
+        #expect(table.contains("990/50000"))
+        #expect(table.contains("0.42 ms"))
+        #expect(table.contains("warming (0%)"))
+        #expect(table.contains("v3"))
+        #expect(table.contains("1.6500"))
+        #expect(table.contains("ok 60s ago"))
+        #expect(table.contains("dim 10"))
+        // Without details (an older daemon) it still renders.
+        #expect(StatusTable.render(reply, details: nil).contains("web-1"))
+    }
+}

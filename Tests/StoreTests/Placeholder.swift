@@ -1,1 +1,0 @@
-// Tests of Store; added by the issue that builds it.
