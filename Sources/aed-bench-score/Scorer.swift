@@ -45,6 +45,7 @@ struct ReferenceModels {
         options.hiddenDimensions = [64]
         options.latentDimensions = 16
         options.epochs = 2
+        options.minimumSteps = 0
         options.batchSize = 256
         options.seed = seed
         do {

@@ -13,6 +13,7 @@ enum TrainingProbe {
         options.latentDimensions = 16
         options.batchSize = 256
         options.epochs = epochs
+        options.minimumSteps = 0  // exactly `epochs` passes, as the peer
         options.validationFraction = 0
         options.patience = epochs + 1
         options.seed = seed
