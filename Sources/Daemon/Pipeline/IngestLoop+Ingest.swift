@@ -33,6 +33,9 @@ extension IngestLoop {
             let start = runtime.pending.count
             let outcome = decoder.decodePayload(of: message, into: &runtime.pending, rejections: &runtime.rejections)
             if let rejection = outcome.lastRejection { logRejection(stream: name, rejection, now: now) }
+            // Count vectors, not messages, so a turn stays short with many vectors a message and
+            // control requests (status) are answered while a backlog drains.
+            taken += max(0, runtime.pending.count - start - 1)
             if runtime.noteDecoded(from: start, receiveTime: now), let dimension = runtime.dimension {
                 registerStream(name, dimension: dimension)
             }

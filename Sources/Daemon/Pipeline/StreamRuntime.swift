@@ -29,6 +29,8 @@ final class StreamRuntime {
     var scoredRate = RateMeter()
     /// Mean delay from the vector's `ts` to its scoring, seconds, smoothed (0 without `ts`).
     var latency = 0.0
+    /// Every timed vector's delay from its `ts` to the end of its batch's scoring, since start.
+    var latencyHistogram = LatencyHistogram()
     /// When the last vector arrived, seconds since the Unix epoch.
     var lastReceive: Double = 0
 
@@ -182,6 +184,7 @@ final class StreamRuntime {
                 if let ts = pending.timestamp(row) {
                     delay += max(0, scoredAt - ts)
                     timed += 1
+                    latencyHistogram.record(scoredAt - ts)
                 }
             }
             if timed > 0 { latency = latency == 0 ? delay / Double(timed) : 0.9 * latency + 0.1 * (delay / Double(timed)) }
