@@ -24,7 +24,8 @@ public enum RejectionReason: String, CaseIterable, Sendable, Codable, Hashable {
 public struct WireRejection: Error, Sendable, Equatable, CustomStringConvertible {
     /// Why it was rejected.
     public let reason: RejectionReason
-    /// Vectors lost (from the binary header or the JSON batch), at least 1.
+    /// Vectors lost, at least 1: from the JSON batch, or from a binary header that matches its
+    /// frame (a header that does not is not believed, and counts one message).
     public let count: Int
     /// A short explanation, e.g. `"dim 37 != 38"`.
     public let detail: String

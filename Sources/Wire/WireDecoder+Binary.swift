@@ -19,7 +19,7 @@ extension WireDecoder {
         let count = Int(UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 8, as: UInt32.self)))
         let flags = UInt32(littleEndian: payload.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
         guard flags & ~BinaryFormat.knownFlags == 0 else {
-            outcome.reject(WireRejection(.malformed, count: count, detail: "unknown flag bits 0x\(String(flags, radix: 16))"), into: &rejections)
+            outcome.reject(WireRejection(.malformed, detail: "unknown flag bits 0x\(String(flags, radix: 16))"), into: &rejections)
             return
         }
         guard count > 0 else {
@@ -27,15 +27,15 @@ extension WireDecoder {
             return
         }
         guard let expectedSize = BinaryFormat.payloadSize(dimension: dimension, count: count, flags: flags) else {
-            outcome.reject(WireRejection(.size, count: count, detail: "dim \(dimension) × count \(count) overflows"), into: &rejections)
+            outcome.reject(WireRejection(.size, detail: "dim \(dimension) × count \(count) overflows"), into: &rejections)
             return
         }
         guard expectedSize == payload.count else {
-            outcome.reject(WireRejection(.size, count: count, detail: "\(payload.count) bytes, header says \(expectedSize) (dim \(dimension), count \(count))"), into: &rejections)
+            outcome.reject(WireRejection(.size, detail: "\(payload.count) bytes, header says \(expectedSize) (dim \(dimension), count \(count))"), into: &rejections)
             return
         }
         guard dimension > 0 else {
-            outcome.reject(WireRejection(.dimension, count: count, detail: "dim 0"), into: &rejections)
+            outcome.reject(WireRejection(.dimension, detail: "dim 0"), into: &rejections)
             return
         }
         if let fixed = batch.dimension, fixed != dimension {

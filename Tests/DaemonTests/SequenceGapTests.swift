@@ -16,4 +16,22 @@ import Wire
         #expect(status.streams[0].rejected.isEmpty)
         harness.stop()
     }
+
+    /// Two publishers on one stream (one numbering by nanoseconds, one from 1) or a wild `seq`
+    /// must not overflow the gap counter: big jumps restart the sequence instead of counting.
+    @Test func wildSequenceNumbersNeitherCrashNorCount() throws {
+        let harness = try DaemonHarness(toml: smallModelTOML())
+        defer { harness.removeState() }
+        let raw = try RawPublisher(endpoint: harness.endpoints.ingest[0])
+        let values = demoVectors(count: 4, seed: 62)
+        for round in 0..<3 {
+            try raw.send([Array("w".utf8), WireEncoder.encode(
+                .binary, values: values, dimension: 12,
+                sequenceNumbers: [0, UInt64.max - UInt64(round), 0, 2])])
+        }
+        let status = try harness.waitForStatus { $0.streams.first?.received == 12 }
+        #expect(status.streams[0].gaps == 3)  // only the 0 -> 2 steps
+        #expect(status.streams[0].rejected.isEmpty)
+        harness.stop()
+    }
 }

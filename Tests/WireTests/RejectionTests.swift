@@ -86,8 +86,8 @@ let badInputs: [BadInput] = {
         BadInput("magic only, truncated", payload: Array(good3.prefix(3)), .size),
         BadInput("binary truncated body", payload: Array(good3.dropLast()), .size),
         BadInput("binary extra byte", payload: good3 + [0], .size),
-        BadInput("binary count × dim overflows", payload: binaryHeader(dimension: .max, count: .max, flags: 3, bodyBytes: 16), .size, vectors: Int(UInt32.max)),
-        BadInput("binary count exceeds frame", payload: binaryHeader(dimension: 3, count: 1_000_000, flags: 0, bodyBytes: 12), .size, vectors: 1_000_000),
+        BadInput("binary count × dim overflows", payload: binaryHeader(dimension: .max, count: .max, flags: 3, bodyBytes: 16), .size),  // an untrustworthy header counts one message
+        BadInput("binary count exceeds frame", payload: binaryHeader(dimension: 3, count: 1_000_000, flags: 0, bodyBytes: 12), .size),
         // Empty
         BadInput("binary count zero", payload: binaryHeader(dimension: 3, count: 0, flags: 0, bodyBytes: 0), .empty),
         BadInput("JSON empty batch", json: #"{"batch":[]}"#, .empty),
@@ -162,6 +162,24 @@ struct RejectionTests {
         let outcome = decodeOne([streamFrame, big], into: &batch, decoder: &decoder, counts: &counts)
         #expect(outcome.lastRejection?.reason == .size)
         #expect(decodeOne([streamFrame, Array(#"{"values":[4,5,6]}"#.utf8)], into: &batch, decoder: &decoder, counts: &counts).accepted == 1)
+    }
+
+    /// A header that does not match its frame cannot be trusted for how many vectors were lost:
+    /// such a message counts once, so a 16-byte frame claiming 2^32 - 1 vectors cannot inflate
+    /// (or, repeated, overflow) the counters.
+    @Test func anUntrustworthyHeaderCountsOneMessage() {
+        var batch = VectorBatch(dimension: 3)
+        var decoder = WireDecoder()
+        var counts = RejectionCounts()
+        let claims: [[UInt8]] = [
+            binaryHeader(dimension: .max, count: .max, flags: 0, bodyBytes: 0),
+            binaryHeader(dimension: 3, count: .max, flags: 0, bodyBytes: 12),
+            binaryHeader(dimension: 0, count: .max, flags: 0, bodyBytes: 0),
+            binaryHeader(dimension: 3, count: .max, flags: 0x80, bodyBytes: 12),
+        ]
+        for claim in claims { _ = decodeOne([streamFrame, claim], into: &batch, decoder: &decoder, counts: &counts) }
+        #expect(counts.total == claims.count)
+        #expect(decodeOne([streamFrame, good3], into: &batch, decoder: &decoder, counts: &counts).accepted == 1)
     }
 
     @Test func countsEncodeByName() throws {

@@ -105,12 +105,22 @@ final class StreamRuntime {
     }
 
     /// Counts a sequence number: a jump forward of more than one counts the missing vectors as gaps.
+    ///
+    /// A jump backwards, or forwards by more than `maximumGap` (2^32), is taken as a publisher
+    /// that restarted or another publisher on the same stream, not as lost vectors: the sequence
+    /// restarts there. The count saturates instead of overflowing, whatever publishers send.
     func noteSequence(_ sequence: UInt64) {
-        if let last = lastSequence, sequence > last &+ 1 {
-            counters.gaps += Int(clamping: sequence - last - 1)
+        if let last = lastSequence, sequence > last {
+            let missing = sequence - last - 1
+            if missing > 0 && missing <= Self.maximumGap {
+                counters.gaps = counters.gaps.addingSaturating(Int(missing))
+            }
         }
         lastSequence = sequence
     }
+
+    /// The largest forward jump of `seq` still counted as lost vectors.
+    static let maximumGap: UInt64 = 1 << 32
 
     /// Scores the pending micro-batch, returns the alerts to store (after episode grouping)
     /// with the growth of open episodes, and buffers the vectors that did not alert.
@@ -223,5 +233,13 @@ final class StreamRuntime {
             let ranked = row.enumerated().sorted { $0.element > $1.element }.prefix(limit)
             return ranked.map { StoredFeatureContribution(feature: $0.offset, share: Double(max($0.element, 0)) / total) }
         }
+    }
+}
+
+extension Int {
+    /// `self + other`, or `Int.max` / `Int.min` where the sum would overflow.
+    func addingSaturating(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }
