@@ -5,6 +5,9 @@ import Foundation
 public struct EvalReport: Sendable, Codable, Equatable {
     /// The detector's name (`ae`, `vae`, ...).
     public var detector: String
+    /// Where the threshold was calibrated: `validation` (the fit's random validation split) or
+    /// `blocks` (the daemon's time-ordered block holdout, `BlockHoldout`).
+    public var holdout: String
     /// Data rows of the training file.
     public var trainRows: Int
     /// Data rows of the test file.
