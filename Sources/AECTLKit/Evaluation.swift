@@ -80,7 +80,7 @@ public enum Evaluation {
             f1AtThreshold: DetectionMetrics.f1(scores: scores, labels: labels, threshold: threshold.value),
             threshold: threshold, testFalsePositiveRate: Double(falsePositives) / Double(max(normals, 1)),
             testRecall: Double(truePositives) / Double(max(metrics.anomalies, 1)), epochs: report.epochs,
-            finalValidationLoss: report.finalValidationLoss, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds,
+            finalTrainLoss: report.finalTrainLoss, finalValidationLoss: report.finalValidationLoss, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds,
             constantFeatures: constant, diagnostics: report.diagnostics)
     }
 }
