@@ -43,6 +43,7 @@ let package = Package(
                 "Tensor", "Detectors", "ZeroMQ", "Wire", "Store",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
@@ -63,6 +64,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(name: "aectl", dependencies: ["AECTLKit"], swiftSettings: strict),
+        // Scoring (and fit) throughput of the detectors beside the PyTorch peer (release build).
+        .executableTarget(name: "aed-bench-score", dependencies: ["Detectors", "Tensor", "ZeroMQ"], swiftSettings: strict),
         // Writes alert batches and reports each commit; StoreTests SIGKILLs it mid-write.
         .executableTarget(name: "aed-store-crashtest", dependencies: ["Store"], swiftSettings: strict),
         // Store benchmark: alerts committed per second, model save and load time.

@@ -56,16 +56,22 @@ public struct AlertsCommand: ParsableCommand {
         printOut(Self.render(reply.alerts))
     }
 
-    /// A table of alerts, newest first.
+    /// A table of alerts, newest first: one row per episode, with its first alert's score and
+    /// severity, the number of crossings (COUNT) and the time of the last one (LAST, `-` for
+    /// an episode of one).
     public static func render(_ alerts: [AlertRecord]) -> String {
         guard !alerts.isEmpty else { return "no alerts\n" }
         let formatter = ISO8601DateFormatter()
-        let header = ["TIME", "STREAM", "DETECTOR", "SCORE", "THRESHOLD", "SEVERITY", "MODEL", "TOP FEATURES"]
+        let header = [
+            "TIME", "STREAM", "DETECTOR", "SCORE", "THRESHOLD", "SEVERITY", "COUNT", "LAST", "MODEL", "TOP FEATURES",
+        ]
         let rows = alerts.map { alert -> [String] in
-            [
+            let count = alert.episodeCount ?? 1
+            let last = count > 1 ? alert.lastTs.map { formatter.string(from: Date(timeIntervalSince1970: $0)) } : nil
+            return [
                 formatter.string(from: Date(timeIntervalSince1970: alert.ts)), alert.stream, alert.detector,
                 StatusTable.number(alert.score), StatusTable.number(alert.threshold),
-                String(format: "%.2f", alert.severity), "v\(alert.modelVersion)",
+                String(format: "%.2f", alert.severity), "\(count)", last ?? "-", "v\(alert.modelVersion)",
                 alert.topFeatures.map { "f\($0.index) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", "),
             ]
         }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why the daemon could not start.
+/// Why the daemon could not start, or stopped without being asked to.
 public enum DaemonError: Error, CustomStringConvertible, Equatable {
     /// The state folder (or its lock file) cannot be created or opened.
     case stateDirectory(path: String, reason: String)
@@ -10,6 +10,8 @@ public enum DaemonError: Error, CustomStringConvertible, Equatable {
     case socket(endpoint: String, reason: String)
     /// Another aed holds the state folder's lock.
     case alreadyRunning(stateDirectory: String)
+    /// The ingest loop ended without a stop request (its sockets failed).
+    case ingestEnded
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum DaemonError: Error, CustomStringConvertible, Equatable {
         case .store(let reason): return "store: \(reason)"
         case .socket(let endpoint, let reason): return "cannot bind or connect \(endpoint): \(reason)"
         case .alreadyRunning(let directory): return "another aed is running on the state folder \(directory) (aed.lock is held)"
+        case .ingestEnded: return "the ingest loop ended without a stop request"
         }
     }
 }

@@ -1,52 +1,32 @@
-import Dispatch
 import Foundation
 import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// Runs the daemon in the foreground until SIGTERM or SIGINT, reloading on SIGHUP.
 public enum DaemonRunner {
-    /// Starts `AnomalyDaemon`, installs signal handlers, and blocks until a graceful stop ends.
+    /// Runs `AnomalyDaemon` as a `ServiceGroup` (its parts plus a SIGHUP `ReloadService`) with
+    /// SIGTERM and SIGINT as graceful-shutdown signals, and returns after the shutdown.
     ///
     /// SIGHUP re-reads `configurationPath` (or the default file) with `overrides` and hands it to
     /// the daemon, which applies what can change at runtime and logs what needs a restart.
-    /// - Returns: the process exit code (0 after a graceful stop).
+    /// - Returns: the process exit code (0 after a graceful stop, 1 when the daemon could not
+    ///   start or failed).
     public static func run(
         configuration: DaemonConfiguration, configurationPath: String?, overrides: ConfigurationOverrides, logger: Logger
-    ) -> Int32 {
-        let daemon = AnomalyDaemon(configuration: configuration, logger: logger)
+    ) async -> Int32 {
+        // Until the group's handlers are in place, these signals must not end the process
+        // (SIGHUP's default action would, and the reload service may start after READY).
         for signalNumber in [SIGTERM, SIGINT, SIGHUP] { signal(signalNumber, SIG_IGN) }
-        let queue = DispatchQueue(label: "aed.signals")
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
-            source.setEventHandler {
-                logger.notice("stopping on signal", metadata: ["signal": "\(signalNumber == SIGTERM ? "SIGTERM" : "SIGINT")"])
-                daemon.requestStop()
-            }
-            source.resume()
-            sources.append(source)
-        }
-        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: queue)
-        hangup.setEventHandler {
-            do {
-                let reloaded = try DaemonConfiguration.load(path: configurationPath).applying(overrides)
-                let (validated, clamps) = reloaded.validated()
-                for clamp in clamps { logger.notice("configuration clamped", metadata: ["clamp": "\(clamp)"]) }
-                _ = SystemdNotifier().reloading()
-                daemon.requestReload(validated)
-            } catch {
-                logger.error("reload failed; keeping the running configuration", metadata: ["error": "\(error)"])
-            }
-        }
-        hangup.resume()
-        sources.append(hangup)
+        let daemon = AnomalyDaemon(configuration: configuration, logger: logger)
+        let reload = ReloadService(
+            daemon: daemon, configurationPath: configurationPath, overrides: overrides, logger: logger)
         do {
-            try daemon.start()
+            try await daemon.run(gracefulShutdownSignals: [.sigterm, .sigint], services: [reload])
         } catch {
-            logger.critical("aed could not start", metadata: ["error": "\(error)"])
+            logger.critical("aed failed", metadata: ["error": "\(error)"])
             return 1
         }
-        daemon.waitUntilStopped()
-        for source in sources { source.cancel() }
         return 0
     }
 

@@ -12,6 +12,18 @@ extension ActivationKind {
         }
     }
 
+    /// Applies the nonlinearity to a plain tensor in place (scoring): ReLU without a new array,
+    /// the same values as `apply(_:)`.
+    func applyInPlace(_ x: inout Tensor) {
+        guard self == .relu else {
+            if self != .identity { x = apply(x) }
+            return
+        }
+        x.scalars.withUnsafeMutableBufferPointer { p in
+            for i in p.indices { p[i] = p[i] > 0 ? p[i] : 0 }
+        }
+    }
+
     /// Applies the nonlinearity to a graph node (training).
     func apply(_ x: Variable) -> Variable {
         switch self {

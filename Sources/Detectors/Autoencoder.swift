@@ -88,7 +88,24 @@ public struct Autoencoder: AnomalyDetector {
 
     /// The mean squared reconstruction error of each row, `[samples, features]` -> `[samples]`.
     public func reconstructionError(_ batch: Tensor) -> [Float] {
-        squaredErrors(batch).mean(alongAxis: 1).scalars
+        precondition(batch.rank == 2 && batch.shape[1] == featureCount, "Autoencoder: batch \(batch.shape) vs [samples, \(featureCount)]")
+        let z = scaler.transform(batch)
+        let reconstruction = reconstruct(standardized: z)
+        let n = batch.shape[0], d = featureCount
+        let scale = 1 / Float(d)
+        // One pass, the same arithmetic as `squaredErrors(batch).mean(alongAxis: 1)`.
+        return z.scalars.withUnsafeBufferPointer { z in
+            reconstruction.scalars.withUnsafeBufferPointer { r in
+                (0..<n).map { row in
+                    var total: Float = 0
+                    for f in (row * d)..<((row + 1) * d) {
+                        let diff = r[f] - z[f]
+                        total += diff * diff
+                    }
+                    return total * scale
+                }
+            }
+        }
     }
 
     /// The mean squared reconstruction error of each row in standardized space, `[samples, features]` -> `[samples]`.

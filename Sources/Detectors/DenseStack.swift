@@ -55,7 +55,8 @@ public struct DenseStack: Sendable, Equatable {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         var x = input
         for l in 0..<weights.count {
-            x = activations[l].apply(Tensor.affine(x, weight: weights[l], bias: biases[l]))
+            x = Tensor.affine(x, weight: weights[l], bias: biases[l])
+            activations[l].applyInPlace(&x)
         }
         return x
     }

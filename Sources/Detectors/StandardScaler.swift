@@ -109,16 +109,24 @@ public struct StandardScaler: Sendable, Codable, Equatable {
             batch.rank == 2 && batch.shape[1] == featureCount,
             "StandardScaler.transform: batch shape \(batch.shape) vs [samples, \(featureCount)]")
         let cols = featureCount
+        // A row-by-column loop without `%` and without temporary arrays (the same arithmetic, bit
+        // for bit; the element loop with `i % cols` was 23% of AE scoring at batch 1024).
+        let degenerateBound = Double(degenerateClip), bound = Double(clip)
         var out = batch.scalars
         out.withUnsafeMutableBufferPointer { o in
-            for i in 0..<o.count {
-                let c = i % cols
-                let bound = degenerate[c] ? degenerateClip : clip
-                let z = (Double(o[i]) - Double(mean[c])) / Double(scale[c])
-                if z.isNaN {
-                    o[i] = bound
-                } else {
-                    o[i] = Float(min(max(z, -Double(bound)), Double(bound)))
+            mean.withUnsafeBufferPointer { mean in
+                scale.withUnsafeBufferPointer { scale in
+                    degenerate.withUnsafeBufferPointer { degenerate in
+                        var base = 0
+                        while base < o.count {
+                            for c in 0..<cols {
+                                let limit = degenerate[c] ? degenerateBound : bound
+                                let z = (Double(o[base + c]) - Double(mean[c])) / Double(scale[c])
+                                o[base + c] = z.isNaN ? Float(limit) : Float(min(max(z, -limit), limit))
+                            }
+                            base += cols
+                        }
+                    }
                 }
             }
         }

@@ -136,67 +136,88 @@ public struct VariationalAutoencoder: AnomalyDetector {
 
     /// Per-row importance-sampling terms for `rows` of standardized input.
     /// Returns per row: `-log p(x)` (IWAE, K samples), the negative ELBO averaged over the K samples,
-    /// and the per-feature squared errors weighted by the normalized importance weights `[samples, features]`.
-    func evaluate(standardized z: Tensor, samples k: Int? = nil) -> (nll: [Double], negativeELBO: [Double], weightedErrors: [Float]) {
+    /// and, when `contributions` is true, the per-feature squared errors weighted by the normalized
+    /// importance weights `[samples, features]` (empty otherwise).
+    ///
+    /// `exp(logVariance / 2)` is taken once per row and latent dimension and the noise norms once per
+    /// sample; squared errors and latent norms accumulate in `Float` over one vector, the weights and
+    /// the log-sum-exp in `Double`.
+    func evaluate(
+        standardized z: Tensor, samples k: Int? = nil, contributions: Bool = false
+    ) -> (nll: [Double], negativeELBO: [Double], weightedErrors: [Float]) {
         let n = z.shape[0], d = featureCount, l = latentDimensions
         let kk = min(k ?? configuration.importanceSamples, configuration.importanceSamples)
         let posterior = encode(standardized: z)
         let mean = posterior.mean.scalars
         let logVariance = posterior.logVariance.scalars
+        let eps = scoringNoise.scalars
+        let standardDeviation = logVariance.map { Foundation.exp(0.5 * $0) }
         // h[k, r, :] = mean[r] + exp(logVariance[r] / 2) * eps[k]; rows k-major.
         var h = [Float](repeating: 0, count: kk * n * l)
-        for sample in 0..<kk {
-            for r in 0..<n {
-                for j in 0..<l {
-                    let e = scoringNoise.scalars[sample * l + j]
-                    h[(sample * n + r) * l + j] = mean[r * l + j] + (0.5 * logVariance[r * l + j]).clampedExp * e
+        h.withUnsafeMutableBufferPointer { h in
+            for sample in 0..<kk {
+                for r in 0..<n {
+                    let base = (sample * n + r) * l
+                    for j in 0..<l { h[base + j] = mean[r * l + j] + standardDeviation[r * l + j] * eps[sample * l + j] }
                 }
             }
         }
         let decoded = decoder(Tensor(shape: [kk * n, l], scalars: h)).scalars
         var nll = [Double](repeating: 0, count: n)
         var negativeELBO = [Double](repeating: 0, count: n)
-        var weighted = [Float](repeating: 0, count: n * d)
+        var weighted = [Float](repeating: 0, count: contributions ? n * d : 0)
         var logWeights = [Double](repeating: 0, count: kk)
-        var errors = [Double](repeating: 0, count: kk * d)
+        var errors = [Float](repeating: 0, count: contributions ? kk * d : 0)
         let decoderLogVariance = self.decoderLogVariance.map(Double.init)
-        let precision = decoderLogVariance.map { exp(-$0) }
+        let precision = decoderLogVariance.map { Float(exp(-$0)) }
         let constantX = 0.5 * (Double(d) * Self.logTwoPi + decoderLogVariance.reduce(0, +))
-        for r in 0..<n {
-            var sumLogVariance = 0.0
-            for j in 0..<l { sumLogVariance += Double(logVariance[r * l + j]) }
-            var reconstruction = 0.0
-            for sample in 0..<kk {
-                var squared = 0.0
-                let base = (sample * n + r) * d
-                for f in 0..<d {
-                    let diff = Double(z.scalars[r * d + f]) - Double(decoded[base + f])
-                    let e = diff * diff * precision[f]
-                    errors[sample * d + f] = e
-                    squared += e
+        // log q(h|x) = -0.5 |eps|^2 - 0.5 sum logVariance (the (l/2) log 2 pi terms cancel with log p(h)).
+        let epsSquared = (0..<kk).map { sample in
+            (0..<l).reduce(0.0) { $0 + Double(eps[sample * l + $1]) * Double(eps[sample * l + $1]) }
+        }
+        z.scalars.withUnsafeBufferPointer { x in
+            decoded.withUnsafeBufferPointer { decoded in
+                for r in 0..<n {
+                    var sumLogVariance = 0.0
+                    for j in 0..<l { sumLogVariance += Double(logVariance[r * l + j]) }
+                    var reconstruction = 0.0
+                    for sample in 0..<kk {
+                        let base = (sample * n + r) * d
+                        var squared: Float = 0
+                        if contributions {
+                            for f in 0..<d {
+                                let diff = x[r * d + f] - decoded[base + f]
+                                let e = diff * diff * precision[f]
+                                errors[sample * d + f] = e
+                                squared += e
+                            }
+                        } else {
+                            for f in 0..<d {
+                                let diff = x[r * d + f] - decoded[base + f]
+                                squared += diff * diff * precision[f]
+                            }
+                        }
+                        let logPxGivenH = -0.5 * Double(squared) - constantX
+                        var hSquared: Float = 0
+                        let hBase = (sample * n + r) * l
+                        for j in 0..<l { hSquared += h[hBase + j] * h[hBase + j] }
+                        let logPrior = -0.5 * Double(hSquared)
+                        let logPosterior = -0.5 * epsSquared[sample] - 0.5 * sumLogVariance
+                        logWeights[sample] = logPxGivenH + logPrior - logPosterior
+                        reconstruction -= logWeights[sample]
+                    }
+                    let top = logWeights.prefix(kk).max() ?? 0
+                    var total = 0.0
+                    for sample in 0..<kk { total += exp(logWeights[sample] - top) }
+                    nll[r] = -(top + log(total) - log(Double(kk)))
+                    negativeELBO[r] = reconstruction / Double(kk)
+                    if contributions {
+                        for sample in 0..<kk {
+                            let w = Float(exp(logWeights[sample] - top) / total)
+                            for f in 0..<d { weighted[r * d + f] += w * errors[sample * d + f] }
+                        }
+                    }
                 }
-                let logPxGivenH = -0.5 * squared - constantX
-                var hSquared = 0.0, epsSquared = 0.0
-                for j in 0..<l {
-                    let hv = Double(h[(sample * n + r) * l + j])
-                    let e = Double(scoringNoise.scalars[sample * l + j])
-                    hSquared += hv * hv
-                    epsSquared += e * e
-                }
-                // log p(h) - log q(h|x): the (l/2) log 2 pi terms cancel.
-                let logPrior = -0.5 * hSquared
-                let logPosterior = -0.5 * epsSquared - 0.5 * sumLogVariance
-                logWeights[sample] = logPxGivenH + logPrior - logPosterior
-                reconstruction -= logWeights[sample]
-            }
-            let top = logWeights.prefix(kk).max() ?? 0
-            var total = 0.0
-            for sample in 0..<kk { total += exp(logWeights[sample] - top) }
-            nll[r] = -(top + log(total) - log(Double(kk)))
-            negativeELBO[r] = reconstruction / Double(kk)
-            for sample in 0..<kk {
-                let w = exp(logWeights[sample] - top) / total
-                for f in 0..<d { weighted[r * d + f] += Float(w * errors[sample * d + f]) }
             }
         }
         return (nll, negativeELBO, weighted)
@@ -256,7 +277,7 @@ public struct VariationalAutoencoder: AnomalyDetector {
     public func featureContributions(_ batch: Tensor) -> Tensor {
         let d = featureCount
         let rows: [[Float]] = chunked(batch) { z in
-            let result = evaluate(standardized: z)
+            let result = evaluate(standardized: z, contributions: true)
             return (0..<z.shape[0]).map { r in
                 let errors = Array(result.weightedErrors[(r * d)..<((r + 1) * d)])
                 let total = errors.reduce(0, +)
@@ -306,9 +327,4 @@ public struct VariationalAutoencoder: AnomalyDetector {
             meanHead: try template.meanHead.loading(byName), logVarianceHead: try template.logVarianceHead.loading(byName),
             decoder: try template.decoder.loading(byName), rawDecoderVariance: raw)
     }
-}
-
-extension Float {
-    /// `e^self`, computed in `Double` and clamped to the finite `Float` range.
-    fileprivate var clampedExp: Float { Float(Swift.min(Foundation.exp(Double(self)), Double(Float.greatestFiniteMagnitude))) }
 }

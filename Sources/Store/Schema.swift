@@ -24,6 +24,7 @@ enum Schema {
     static let migrations: [Migration] = [
         Migration(version: 1, name: "initial", apply: v1Initial),
         Migration(version: 2, name: "buffer-snapshots", apply: v2BufferSnapshots),
+        Migration(version: 3, name: "alert-episodes", apply: v3AlertEpisodes),
     ]
 
     /// Version 1: streams, models (one active per stream and detector), thresholds, training
@@ -115,6 +116,25 @@ enum Schema {
                 "values" BLOB NOT NULL CHECK (length("values") = dimension * count * 4),
                 saved REAL NOT NULL
             );
+            """)
+    }
+
+    /// Version 3: an `alerts` row is an episode of consecutive threshold crossings: how many,
+    /// the newest crossing's times, and the peak score and severity. Rows of earlier versions
+    /// become episodes of one alert.
+    ///
+    /// The `last_*` and `max_*` columns are nullable only because `ALTER TABLE` cannot add a
+    /// NOT NULL column without a constant default; aed writes them on every insert and fills
+    /// them here for existing rows.
+    private static func v3AlertEpisodes(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE alerts ADD COLUMN episode_count INTEGER NOT NULL DEFAULT 1 CHECK (episode_count >= 1);
+            ALTER TABLE alerts ADD COLUMN last_vector_time REAL;
+            ALTER TABLE alerts ADD COLUMN last_receive_time REAL;
+            ALTER TABLE alerts ADD COLUMN max_score REAL;
+            ALTER TABLE alerts ADD COLUMN max_severity REAL;
+            UPDATE alerts SET last_vector_time = vector_time, last_receive_time = receive_time,
+                max_score = score, max_severity = severity;
             """)
     }
 

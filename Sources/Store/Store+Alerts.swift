@@ -1,35 +1,62 @@
 import GRDB
 
 extension Store {
-    /// Stores a batch of alerts in one transaction with one prepared statement: all of them or,
-    /// after an error, none.
+    /// Stores a batch of alerts and extends earlier alert episodes, in one transaction with
+    /// prepared statements: all of it or, after an error, none.
     ///
+    /// Each alert becomes one row: an episode of `alert.episodeCount` crossings (1 unless
+    /// `alert.episode` says otherwise). Each update then sets its row's episode fields, as
+    /// `extendAlertEpisode` does; an update of a row that no longer exists (pruned) is skipped.
     /// Meant for one writer (the daemon's alert writer) handing over batches; when this returns
     /// the batch is durable (see the `synchronous` note on `Store`).
     ///
+    /// - Parameters:
+    ///   - alerts: the alerts to insert, in order.
+    ///   - updates: episodes of rows stored by earlier calls that grew since, applied after the
+    ///     inserts, in order.
+    /// - Returns: the new rows' ids, one per alert in `alerts`, in order.
     /// - Throws: `StoreError.unknownStream` (the batch is rolled back),
-    ///   `StoreError.invalidArgument` (NaN score, threshold or time; a non-finite share),
-    ///   `StoreError.readOnly`, or GRDB's `DatabaseError` (disk full, I/O).
-    public func recordAlerts(_ alerts: [NewAlert]) throws {
-        guard !alerts.isEmpty else { return }
+    ///   `StoreError.invalidArgument` (NaN score, threshold or time; a non-finite share; an
+    ///   episode count below 1), `StoreError.readOnly`, or GRDB's `DatabaseError` (disk full, I/O).
+    @discardableResult
+    public func recordAlerts(_ alerts: [NewAlert], extendingEpisodes updates: [AlertEpisodeUpdate] = []) throws
+        -> [Int64]
+    {
+        guard !alerts.isEmpty || !updates.isEmpty else { return [] }
         for alert in alerts {
             try Self.validate(alert)
         }
-        try write { db in
-            let statement = try db.cachedStatement(sql: """
-                INSERT INTO alerts (stream_id, vector_time, receive_time, detector, score,
-                    threshold, severity, model_version, top_features)
-                SELECT id, ?, ?, ?, ?, ?, ?, ?, ? FROM streams WHERE name = ?
-                """)
-            for alert in alerts {
-                statement.setUncheckedArguments([
-                    alert.vectorTime, alert.receiveTime, alert.detector, alert.anomalyScore,
-                    alert.threshold, alert.severity, alert.modelVersion,
-                    FeatureContribution.json(alert.topFeatures), alert.stream,
-                ])
-                try statement.execute()
-                guard db.changesCount == 1 else { throw StoreError.unknownStream(alert.stream) }
+        for update in updates {
+            try Self.validate(update.episode, of: "alert \(update.alertID)")
+        }
+        return try write { db in
+            var ids: [Int64] = []
+            ids.reserveCapacity(alerts.count)
+            if !alerts.isEmpty {
+                let statement = try db.cachedStatement(sql: """
+                    INSERT INTO alerts (stream_id, vector_time, receive_time, detector, score,
+                        threshold, severity, model_version, top_features, episode_count,
+                        last_vector_time, last_receive_time, max_score, max_severity)
+                    SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM streams WHERE name = ?
+                    """)
+                for alert in alerts {
+                    let episode = alert.episode ?? Self.singleEpisode(alert)
+                    statement.setUncheckedArguments([
+                        alert.vectorTime, alert.receiveTime, alert.detector, alert.anomalyScore,
+                        alert.threshold, alert.severity, alert.modelVersion,
+                        FeatureContribution.json(alert.topFeatures), episode.count,
+                        episode.lastVectorTime, episode.lastReceiveTime, episode.maxScore,
+                        episode.maxSeverity, alert.stream,
+                    ])
+                    try statement.execute()
+                    guard db.changesCount == 1 else { throw StoreError.unknownStream(alert.stream) }
+                    ids.append(db.lastInsertedRowID)
+                }
             }
+            for update in updates {
+                _ = try Self.apply(update, in: db)
+            }
+            return ids
         }
     }
 
@@ -69,7 +96,10 @@ extension Store {
                 db,
                 sql: """
                     SELECT a.id, s.name, a.vector_time, a.receive_time, a.detector, a.score,
-                        a.threshold, a.severity, a.model_version, a.top_features
+                        a.threshold, a.severity, a.model_version, a.top_features, a.episode_count,
+                        COALESCE(a.last_vector_time, a.vector_time),
+                        COALESCE(a.last_receive_time, a.receive_time), COALESCE(a.max_score, a.score),
+                        COALESCE(a.max_severity, a.severity)
                     FROM alerts a JOIN streams s ON s.id = a.stream_id
                     \(filter)
                     ORDER BY a.receive_time DESC, a.id DESC LIMIT ?
@@ -116,6 +146,12 @@ extension Store {
             modelVersion: try row.decode(atIndex: 8),
             topFeatures: try FeatureContribution.decode(json: try row.decode(atIndex: 9)))
         alert.severity = try row.decode(atIndex: 7)
+        let count: Int = try row.decode(atIndex: 10)
+        if count > 1 {
+            alert.episode = AlertEpisode(
+                count: count, lastVectorTime: try row.decode(atIndex: 11), lastReceiveTime: try row.decode(atIndex: 12),
+                maxScore: try row.decode(atIndex: 13), maxSeverity: try row.decode(atIndex: 14))
+        }
         return AlertRecord(id: try row.decode(atIndex: 0), alert: alert)
     }
 
@@ -131,6 +167,9 @@ extension Store {
         for contribution in alert.topFeatures where !contribution.share.isFinite {
             throw StoreError.invalidArgument(
                 "alert top feature \(contribution.feature) has non-finite share \(contribution.share)")
+        }
+        if let episode = alert.episode {
+            try validate(episode, of: "alert of stream \"\(alert.stream)\"")
         }
     }
 }

@@ -1,7 +1,7 @@
 import GRDB
 
 extension Store {
-    /// Deletes alerts received before `cutoff` and all but the newest `keepModelVersions`
+    /// Deletes alerts (episodes) whose newest crossing was received before `cutoff` and all but the newest `keepModelVersions`
     /// versions of each stream's detector (never an active model), in small transactions, then
     /// checkpoints the WAL and truncates it.
     ///
@@ -10,8 +10,9 @@ extension Store {
     /// that promoted it keep their row with `modelID` set to nil.
     ///
     /// - Parameters:
-    ///   - cutoff: seconds since the Unix epoch; alerts with an earlier receive time go (the
-    ///     daemon passes now minus the configured retention age).
+    ///   - cutoff: seconds since the Unix epoch; alerts whose episode's last receive time is
+    ///     earlier go, so an episode still growing is kept (the daemon passes now minus the
+    ///     configured retention age).
     ///   - keepModelVersions: versions kept per stream and detector, >= 1; the active model is
     ///     kept in addition when it is older than those.
     ///   - batchSize: rows per transaction, >= 1.
@@ -33,9 +34,11 @@ extension Store {
                 try db.execute(
                     sql: """
                         DELETE FROM alerts WHERE id IN (
-                            SELECT id FROM alerts WHERE receive_time < ? LIMIT ?)
+                            SELECT id FROM alerts
+                            WHERE receive_time < ? AND COALESCE(last_receive_time, receive_time) < ?
+                            LIMIT ?)
                         """,
-                    arguments: [cutoff, batchSize])
+                    arguments: [cutoff, cutoff, batchSize])
                 return db.changesCount
             }
             alertsDeleted += deleted

@@ -41,8 +41,19 @@ public enum BLAS {
             for i in 0..<(m * n) { c[i] = beta == 0 ? 0 : beta * c[i] }
             return
         }
-        let lda = transposeA ? m : k
         let ldb = transposeB ? k : n
+        if m == 1 {
+            // One row (scoring a single vector): sgemv skips sgemm's packing and runs about 4x
+            // faster at the AE's shapes. `a` is k contiguous elements either way. The result can
+            // differ from the same row inside a larger batch in the last bits (so can sgemm's own
+            // kernels between batch sizes); the same call always gives the same bits.
+            cblas_sgemv(
+                CblasRowMajor, transposeB ? CblasNoTrans : CblasTrans,
+                Int32(transposeB ? n : k), Int32(transposeB ? k : n),
+                alpha, b, Int32(ldb), a, 1, beta, c, 1)
+            return
+        }
+        let lda = transposeA ? m : k
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,

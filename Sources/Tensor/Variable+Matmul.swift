@@ -63,10 +63,11 @@ extension Tensor {
         precondition(
             bias.shape == [n], "affine: bias \(bias.shape) does not match weight \(weight.shape)")
         var output = [Float](unsafeUninitializedCapacity: m * n) { out, initialized in
+            // One memcpy a row: an indexed element loop here ran unvectorized with overflow checks
+            // and took 20% of VAE scoring (perf, batch 1024).
             bias.scalars.withUnsafeBufferPointer { row in
-                for r in 0..<m {
-                    for j in 0..<n { out[r * n + j] = row[j] }
-                }
+                guard let source = row.baseAddress, let destination = out.baseAddress else { return }
+                for r in 0..<m { (destination + r * n).initialize(from: source, count: n) }
             }
             initialized = m * n
         }

@@ -18,10 +18,22 @@ public struct AlertRecord: Codable, Sendable, Equatable {
     public var modelVersion: Int
     /// The features contributing most to the score, largest share first.
     public var topFeatures: [FeatureContribution]
+    /// Threshold crossings of this stream and detector grouped into this alert's episode, >= 1
+    /// (this alert is the first; nil from an aed before episodes were stored).
+    public var episodeCount: Int?
+    /// The episode's newest crossing: its vector timestamp and receive time, seconds since the
+    /// Unix epoch (equal to `ts` and `receivedAt` for an episode of one).
+    public var lastTs: Double?
+    public var lastReceivedAt: Double?
+    /// The episode's largest anomaly score and largest severity.
+    public var maxScore: Double?
+    public var maxSeverity: Double?
 
-    /// Creates an alert record.
+    /// Creates an alert record; the episode fields default to nil (unknown).
     public init(stream: String, ts: Double, receivedAt: Double, detector: String, score: Double,
-                threshold: Double, severity: Double, modelVersion: Int, topFeatures: [FeatureContribution]) {
+                threshold: Double, severity: Double, modelVersion: Int, topFeatures: [FeatureContribution],
+                episodeCount: Int? = nil, lastTs: Double? = nil, lastReceivedAt: Double? = nil,
+                maxScore: Double? = nil, maxSeverity: Double? = nil) {
         self.stream = stream
         self.ts = ts
         self.receivedAt = receivedAt
@@ -31,6 +43,11 @@ public struct AlertRecord: Codable, Sendable, Equatable {
         self.severity = severity
         self.modelVersion = modelVersion
         self.topFeatures = topFeatures
+        self.episodeCount = episodeCount
+        self.lastTs = lastTs
+        self.lastReceivedAt = lastReceivedAt
+        self.maxScore = maxScore
+        self.maxSeverity = maxSeverity
     }
 }
 

@@ -30,7 +30,28 @@ import Wire
         #expect(text.contains("vae"))
         #expect(text.contains("1.22"))
         #expect(text.contains("f7 43%, f2 24%"))
+        #expect(text.contains("COUNT"))
         #expect(AlertsCommand.render([]) == "no alerts\n")
+    }
+
+    @Test func rendersEpisodeCountAndLastCrossing() throws {
+        var episode = AlertRecord(
+            stream: "web-1", ts: 1_767_225_600, receivedAt: 1_767_225_600.1, detector: "ae", score: 30.5,
+            threshold: 25, severity: 1.22, modelVersion: 2, topFeatures: [],
+            episodeCount: 42, lastTs: 1_767_225_660, lastReceivedAt: 1_767_225_660.1, maxScore: 80, maxSeverity: 3.2)
+        var single = episode
+        single.episodeCount = 1
+        single.lastTs = single.ts
+        let lines = AlertsCommand.render([episode, single]).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+        let header = try #require(lines.first)
+        let count = try #require(header.firstIndex(of: "COUNT"))
+        #expect(lines[1][count] == "42")
+        #expect(lines[1][count + 1] == "2026-01-01T00:01:00Z")
+        #expect(lines[2][count] == "1")
+        #expect(lines[2][count + 1] == "-")
+        // A reply from an aed that did not store episodes shows episodes of one.
+        episode.episodeCount = nil
+        #expect(AlertsCommand.render([episode]).split(separator: "\n")[1].split(separator: " ").map(String.init)[count] == "1")
     }
 
     @Test func retrainRendersEachRun() {

@@ -81,11 +81,13 @@ import Tensor
         #expect(m4 <= m1 + 1e-6 && m32 <= m4 + 1e-6, "-log p estimates by K: 1 \(m1), 4 \(m4), 32 \(m32)")
     }
 
+    /// The same vector scores to the same bits every time, and alone or inside a batch to within
+    /// rounding (BLAS picks different kernels for one row and for many).
     @Test func scoresAreReproducibleAndBatchIndependent() throws {
         let (vae, _) = try Self.clusterModel()
         let one = vae.anomalyScores(Tensor(shape: [1, 2], scalars: [1, 2]))
         let within = vae.anomalyScores(Tensor(shape: [3, 2], scalars: [5, 5, 1, 2, -3, 0]))
-        #expect(one[0] == within[1])
+        #expect(abs(one[0] - within[1]) <= 1e-5 * max(1, abs(within[1])))
         #expect(vae.anomalyScores(Tensor(shape: [1, 2], scalars: [1, 2])) == one)
         let contributions = vae.featureContributions(Tensor(shape: [3, 2], scalars: [5, 5, 1, 2, -3, 0]))
         for r in 0..<3 {

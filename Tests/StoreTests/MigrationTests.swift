@@ -88,7 +88,57 @@ struct MigrationTests {
             #expect(active.first?.threshold.value == 2.5)
             let alerts = try store.alerts(stream: "s1")
             #expect(alerts.map(\.alert.topFeatures) == [[FeatureContribution(feature: 1, share: 1)]])
+            // An alert from before version 3 is an episode of one.
+            #expect(alerts.map(\.alert.episodeCount) == [1])
+            #expect(alerts.first?.alert.episode == nil)
         }
+        try store.close()
+    }
+
+    @Test("version 2 to 3: alerts become episodes of one, with their own times and peaks filled in")
+    func alertEpisodesFromVersion2() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("aed.db")
+        let old = try Store.open(path: path, migratingUpTo: 2)
+        try old.rawWrite("INSERT INTO streams (name, dimension, created) VALUES ('s1', 4, 10)")
+        for (index, time) in [14.0, 15.0, 16.0].enumerated() {
+            let score = 5.0 + Double(index)
+            try old.rawWrite("""
+                INSERT INTO alerts (stream_id, vector_time, receive_time, detector, score, threshold,
+                    severity, model_version, top_features)
+                VALUES (1, ?, ?, 'ae', ?, 2.5, ?, 1, '[]')
+                """,
+                arguments: [time - 1, time, score, score / 2.5])
+        }
+        try old.rawWrite("INSERT INTO buffer_snapshots VALUES (1, 1, 1, x'0000803F', 17)")
+        try old.close()
+
+        let store = try Store.open(path: path)
+        #expect(try store.schemaVersion() == 3)
+        let rows = try store.database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT episode_count, last_vector_time, last_receive_time, max_score, max_severity,
+                    vector_time, receive_time, score, severity
+                FROM alerts ORDER BY id
+                """)
+        }
+        #expect(rows.count == 3)
+        for row in rows {
+            #expect(row[0] as Int == 1)
+            #expect(row[1] as Double == row[5] as Double)
+            #expect(row[2] as Double == row[6] as Double)
+            #expect(row[3] as Double == row[7] as Double)
+            #expect(row[4] as Double == row[8] as Double)
+        }
+        #expect(try store.alerts(stream: "s1").map(\.alert.anomalyScore) == [7, 6, 5])
+        #expect(try store.alerts(stream: "s1").allSatisfy { $0.alert.episodeCount == 1 })
+        #expect(try store.bufferSnapshot(stream: "s1")?.count == 1)
+        // A migrated row extends like a new one.
+        let newest = try #require(try store.alerts(stream: "s1", limit: 1).first)
+        #expect(try store.extendAlertEpisode(
+            id: newest.id, count: 4, lastVectorTime: 19, lastReceiveTime: 20, maxScore: 9, maxSeverity: 3.6))
+        #expect(try store.alerts(stream: "s1", limit: 1).first?.alert.episode
+            == AlertEpisode(count: 4, lastVectorTime: 19, lastReceiveTime: 20, maxScore: 9, maxSeverity: 3.6))
         try store.close()
     }
 
@@ -141,6 +191,29 @@ struct MigrationTests {
         #expect(throws: DatabaseError.self) { try Store.open(path: path) }
         let queue = try DatabaseQueue(path: path)
         #expect(try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 1)
+        try queue.close()
+    }
+
+    @Test("a failing version 3 leaves version 2 and its alerts in place")
+    func failedEpisodeMigrationRollsBack() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("aed.db")
+        let old = try Store.open(path: path, migratingUpTo: 2)
+        try old.rawWrite("INSERT INTO streams (name, dimension, created) VALUES ('s1', 4, 10)")
+        try old.rawWrite("""
+            INSERT INTO alerts (stream_id, vector_time, receive_time, detector, score, threshold,
+                severity, model_version, top_features)
+            VALUES (1, 13, 14, 'ae', 5, 2.5, 2, 1, '[]')
+            """)
+        // A column in the way of version 3 makes its ALTER TABLE fail after the first columns.
+        try old.rawWrite("ALTER TABLE alerts ADD COLUMN max_score TEXT")
+        try old.close()
+        #expect(throws: DatabaseError.self) { try Store.open(path: path) }
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") } == 2)
+        let columns = try queue.read { db in try db.columns(in: "alerts").map(\.name) }
+        #expect(!columns.contains("episode_count"))
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alerts") } == 1)
         try queue.close()
     }
 }

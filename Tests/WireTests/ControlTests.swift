@@ -44,6 +44,17 @@ struct ControlTests {
         #expect(text.contains(#""ok":true"#))
         #expect(text.contains(#""topFeatures":[{"index":7,"share":0.75}]"#))
         #expect(try ControlReply.decode(AlertsReply.self, from: frame).alerts == [alert])
+        // Episode fields are additive: absent keys decode as nil, present ones round-trip.
+        #expect(!text.contains("episodeCount"))
+        var episode = alert
+        episode.episodeCount = 12
+        episode.lastTs = 9.5
+        episode.lastReceivedAt = 10
+        episode.maxScore = 7
+        episode.maxSeverity = 4.5
+        let grown = try ControlReply.encode(AlertsReply(alerts: [episode]))
+        #expect(String(decoding: grown, as: UTF8.self).contains(#""episodeCount":12"#))
+        #expect(try ControlReply.decode(AlertsReply.self, from: grown).alerts == [episode])
 
         let failure = ControlReply.error("unknown stream \"x\"")
         #expect(String(decoding: failure, as: UTF8.self) == #"{"error":"unknown stream \"x\"","ok":false}"#)

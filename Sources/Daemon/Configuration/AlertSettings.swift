@@ -9,7 +9,8 @@ public struct AlertSettings: Sendable, Equatable {
     /// An episode also ends after this many consecutive scored vectors without an alert
     /// (0 = only the time gap ends it).
     public var episodeQuietVectors: Int = 10
-    /// Alerts older than this are deleted, in seconds (0 keeps them forever).
+    /// Alerts (episodes) whose last crossing is older than this are deleted, in seconds (0 keeps
+    /// them forever).
     public var retention: Double = 30 * 86_400
     /// Number of top contributing features recorded with each alert.
     public var topFeatures: Int = 3

@@ -32,6 +32,13 @@ public struct StreamDocument: Codable, Sendable, Equatable {
     public var scoredRate: Double
     /// Smoothed delay from the vector's `ts` to scoring, seconds (0 without `ts`).
     public var latency: Double
+    /// Delay from the vector's `ts` to the end of its scoring since aed started, seconds: the
+    /// median, the 99th percentile (each to within about 4.4%), the largest, and how many vectors
+    /// carried a `ts` (nil without any).
+    public var latencyP50: Double? = nil
+    public var latencyP99: Double? = nil
+    public var latencyMax: Double? = nil
+    public var latencySamples: Int = 0
     /// Retrain buffer capacity, in vectors.
     public var bufferCapacity: Int
     /// Vectors needed before the first model.

@@ -2,14 +2,17 @@ import Foundation
 import Logging
 import Store
 
-/// The store writer thread: commits alerts in batched transactions, off the ingest path.
+/// The store writer thread: commits alerts and episode growth in batched transactions, off
+/// the ingest path.
 ///
-/// The ingest thread `submit`s alerts; the writer takes everything queued (waiting at most
-/// `flushInterval` seconds) and commits it in one `recordAlerts` transaction. The queue is
-/// bounded: beyond `capacity` queued alerts new ones are dropped and counted, so a slow disk
+/// The ingest thread `submit`s alerts and episode growth; the writer takes everything queued
+/// (waiting at most `flushInterval` seconds) and commits it in one `recordAlerts` transaction:
+/// an episode that grew in the batch that opened it is inserted with its count, one opened in
+/// an earlier batch gets one update of its row, whatever the number of crossings. The queue is
+/// bounded: beyond `capacity` queued items new ones are dropped and counted, so a slow disk
 /// cannot grow memory without limit.
 final class AlertWriter: @unchecked Sendable {
-    private let queue = BlockingQueue<NewAlert>()
+    private let queue = BlockingQueue<AlertWrite>()
     private let store: Store
     private let logger: Logger
     private let finished = DispatchSemaphore(value: 0)
@@ -18,8 +21,17 @@ final class AlertWriter: @unchecked Sendable {
     /// Alerts committed, and alerts lost (store error or full queue).
     let totals = Locked<(written: Int, dropped: Int)>((0, 0))
     private var started = false
+    /// The row of the newest stored episode of each stream and detector, by key; only the
+    /// writer thread touches it.
+    private var episodeRows: [StreamDetector: (serial: Int, id: Int64)] = [:]
 
-    /// Alerts older than this are deleted, seconds (0 keeps them); with old model versions.
+    private struct StreamDetector: Hashable {
+        var stream: String
+        var detector: String
+    }
+
+    /// Alerts whose episode ended longer ago than this are deleted, seconds (0 keeps them);
+    /// with old model versions.
     let retention: Double
     /// Model versions kept per stream and detector when pruning.
     static let keptModelVersions = 5
@@ -53,14 +65,19 @@ final class AlertWriter: @unchecked Sendable {
         thread.start()
     }
 
-    /// Queues alerts for the next commit; returns how many were dropped because the queue is full.
-    @discardableResult func submit(_ alerts: [NewAlert]) -> Int {
-        guard !alerts.isEmpty else { return 0 }
-        if queue.count + alerts.count > capacity {
-            totals.withLock { $0.dropped += alerts.count }
-            return alerts.count
+    /// Queues alerts and episode growth for the next commit; returns how many alerts were
+    /// dropped because the queue is full (lost growth is superseded by the next).
+    @discardableResult func submit(_ writes: [AlertWrite]) -> Int {
+        guard !writes.isEmpty else { return 0 }
+        if queue.count + writes.count > capacity || !queue.put(contentsOf: writes) {
+            let alerts = writes.reduce(0) { count, write in
+                if case .record = write { return count + 1 }
+                return count
+            }
+            totals.withLock { $0.dropped += alerts }
+            return alerts
         }
-        return queue.put(contentsOf: alerts) ? 0 : alerts.count
+        return 0
     }
 
     /// Commits what is queued and stops, waiting up to `timeout` seconds.
@@ -70,7 +87,8 @@ final class AlertWriter: @unchecked Sendable {
         return finished.wait(timeout: .now() + timeout) == .success
     }
 
-    /// Deletes alerts older than the retention and old model versions (never active ones).
+    /// Deletes alerts whose episode ended before the retention age, and old model versions
+    /// (never active ones).
     private func prune(now: Double) {
         do {
             let report = try store.prune(alertsReceivedBefore: now - retention, keepModelVersions: Self.keptModelVersions)
@@ -84,21 +102,66 @@ final class AlertWriter: @unchecked Sendable {
         }
     }
 
-    private func commit(_ batch: [NewAlert]) {
+    /// Commits one batch: its alerts (episodes that grew in the batch with their count) and
+    /// one update per episode stored by an earlier batch, in one transaction.
+    private func commit(_ batch: [AlertWrite]) {
+        var alerts: [NewAlert] = []
+        var keys: [AlertEpisodeKey?] = []
+        var openedHere: [AlertEpisodeKey: Int] = [:]
+        var updates: [AlertEpisodeKey: AlertEpisodeUpdate] = [:]
+        var updateOrder: [AlertEpisodeKey] = []
+        for write in batch {
+            switch write {
+            case .record(let alert, let key):
+                if let key { openedHere[key] = alerts.count }
+                alerts.append(alert)
+                keys.append(key)
+            case .extend(let key, let episode):
+                if let index = openedHere[key] {
+                    alerts[index].episode = episode
+                } else if let row = episodeRows[StreamDetector(stream: key.stream, detector: key.detector)],
+                    row.serial == key.serial
+                {
+                    if updates[key] == nil { updateOrder.append(key) }
+                    updates[key] = AlertEpisodeUpdate(alertID: row.id, episode: episode)
+                }
+                // Otherwise the episode's first alert was lost (full queue, store error): nothing to grow.
+            }
+        }
+        let episodeUpdates = updateOrder.compactMap { updates[$0] }
         do {
-            try store.recordAlerts(batch)
-            totals.withLock { $0.written += batch.count }
+            let ids = try store.recordAlerts(alerts, extendingEpisodes: episodeUpdates)
+            remember(keys: keys, ids: ids)
+            totals.withLock { $0.written += alerts.count }
         } catch {
             // One bad alert must not lose the batch: retry one by one, count what fails.
             var lost = 0
-            for alert in batch {
-                do { try store.recordAlerts([alert]) } catch { lost += 1 }
+            var ids: [Int64?] = []
+            for alert in alerts {
+                do { ids.append(try store.recordAlerts([alert]).first) } catch {
+                    ids.append(nil)
+                    lost += 1
+                }
+            }
+            remember(keys: keys, ids: ids)
+            for update in episodeUpdates {
+                do { try store.recordAlerts([], extendingEpisodes: [update]) } catch {
+                    logger.warning("alert episode update failed", metadata: ["alert": "\(update.alertID)", "error": "\(error)"])
+                }
             }
             totals.withLock {
-                $0.written += batch.count - lost
+                $0.written += alerts.count - lost
                 $0.dropped += lost
             }
-            logger.error("alert batch commit failed", metadata: ["count": "\(batch.count)", "lost": "\(lost)", "error": "\(error)"])
+            logger.error("alert batch commit failed", metadata: ["count": "\(alerts.count)", "lost": "\(lost)", "error": "\(error)"])
+        }
+    }
+
+    /// Notes the rows of the episodes a commit opened, so their later growth updates them.
+    private func remember(keys: [AlertEpisodeKey?], ids: [Int64?]) {
+        for (key, id) in zip(keys, ids) {
+            guard let key, let id else { continue }
+            episodeRows[StreamDetector(stream: key.stream, detector: key.detector)] = (key.serial, id)
         }
     }
 }

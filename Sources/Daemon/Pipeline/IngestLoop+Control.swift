@@ -97,12 +97,17 @@ extension IngestLoop {
         alertRecord(record.alert)
     }
 
+    /// The wire form of an alert, with its episode (an episode of one when it has none).
     static func alertRecord(_ alert: NewAlert) -> Wire.AlertRecord {
         Wire.AlertRecord(
             stream: alert.stream, ts: alert.vectorTime, receivedAt: alert.receiveTime, detector: alert.detector,
             score: alert.anomalyScore, threshold: alert.threshold, severity: alert.severity,
             modelVersion: alert.modelVersion,
-            topFeatures: alert.topFeatures.map { Wire.FeatureContribution(index: $0.feature, share: $0.share) })
+            topFeatures: alert.topFeatures.map { Wire.FeatureContribution(index: $0.feature, share: $0.share) },
+            episodeCount: alert.episodeCount, lastTs: alert.episode?.lastVectorTime ?? alert.vectorTime,
+            lastReceivedAt: alert.episode?.lastReceiveTime ?? alert.receiveTime,
+            maxScore: alert.episode?.maxScore ?? alert.anomalyScore,
+            maxSeverity: alert.episode?.maxSeverity ?? alert.severity)
     }
 
     /// Answers the `retrain --wait` requests whose runs have all finished (or timed out).

@@ -33,6 +33,9 @@ extension IngestLoop {
             let start = runtime.pending.count
             let outcome = decoder.decodePayload(of: message, into: &runtime.pending, rejections: &runtime.rejections)
             if let rejection = outcome.lastRejection { logRejection(stream: name, rejection, now: now) }
+            // Count vectors, not messages, so a turn stays short with many vectors a message and
+            // control requests (status) are answered while a backlog drains.
+            taken += max(0, runtime.pending.count - start - 1)
             if runtime.noteDecoded(from: start, receiveTime: now), let dimension = runtime.dimension {
                 registerStream(name, dimension: dimension)
             }
@@ -95,16 +98,17 @@ extension IngestLoop {
     }
 
     func score(_ runtime: StreamRuntime, now: Double) {
-        let alerts = runtime.scorePending(alertSettings: configuration.alerts, now: now)
-        guard !alerts.isEmpty else { return }
-        let dropped = writer.submit(alerts)
+        let writes = runtime.scorePending(alertSettings: configuration.alerts, now: now)
+        guard !writes.isEmpty else { return }
+        let dropped = writer.submit(writes)
         runtime.counters.alertsDropped += dropped
-        if let publisher = alertPublisher { publish(alerts, on: publisher) }
+        if let publisher = alertPublisher { publish(writes, on: publisher) }
     }
 
-    func publish(_ alerts: [NewAlert], on publisher: Socket) {
+    /// Publishes each new alert (an episode's first) as `[alerts.<stream>][JSON]`.
+    func publish(_ writes: [AlertWrite], on publisher: Socket) {
         let encoder = JSONEncoder()
-        for alert in alerts {
+        for case .record(let alert, _) in writes {
             guard let body = try? encoder.encode(Self.alertRecord(alert)) else { continue }
             _ = try? publisher.sendMultipart([Array("alerts.\(alert.stream)".utf8), Array(body)], dontWait: true)
         }

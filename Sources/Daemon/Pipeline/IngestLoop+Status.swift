@@ -23,7 +23,7 @@ extension IngestLoop {
             ingest.received += received
             ingest.scored += c.scored
             for (reason, count) in rejected { ingest.rejected[reason, default: 0] += count }
-            return StreamDocument(
+            var document = StreamDocument(
                 name: name, dimension: runtime.dimension,
                 state: StreamState(rawValue: runtime.phase.rawValue) ?? .warming,
                 received: received, scored: c.scored, rejected: rejected, gaps: c.gaps,
@@ -43,6 +43,12 @@ extension IngestLoop {
                 accepted: c.accepted, scoredRate: runtime.scoredRate.rate(at: now), latency: runtime.latency,
                 bufferCapacity: runtime.settings.bufferSize, minimumSamples: runtime.settings.minimumSamples,
                 alertsByDetector: c.alerts, episodes: c.episodes, alertsDropped: c.alertsDropped, runs: runs)
+            let histogram = runtime.latencyHistogram
+            document.latencyP50 = histogram.quantile(0.5)
+            document.latencyP99 = histogram.quantile(0.99)
+            document.latencyMax = histogram.samples > 0 ? histogram.maximum : nil
+            document.latencySamples = histogram.samples
+            return document
         }
         for (reason, count) in unattributedCounts {
             ingest.rejected[reason, default: 0] += count

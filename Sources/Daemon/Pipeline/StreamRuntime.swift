@@ -29,6 +29,8 @@ final class StreamRuntime {
     var scoredRate = RateMeter()
     /// Mean delay from the vector's `ts` to its scoring, seconds, smoothed (0 without `ts`).
     var latency = 0.0
+    /// Every timed vector's delay from its `ts` to the end of its batch's scoring, since start.
+    var latencyHistogram = LatencyHistogram()
     /// When the last vector arrived, seconds since the Unix epoch.
     var lastReceive: Double = 0
 
@@ -110,9 +112,9 @@ final class StreamRuntime {
         lastSequence = sequence
     }
 
-    /// Scores the pending micro-batch, returns the alerts to store (after episode grouping),
-    /// and buffers the vectors that did not alert.
-    func scorePending(alertSettings: AlertSettings, now: Double) -> [NewAlert] {
+    /// Scores the pending micro-batch, returns the alerts to store (after episode grouping)
+    /// with the growth of open episodes, and buffers the vectors that did not alert.
+    func scorePending(alertSettings: AlertSettings, now: Double) -> [AlertWrite] {
         let count = pendingCount
         guard count > 0, let dimension else { return [] }
         defer {
@@ -120,7 +122,7 @@ final class StreamRuntime {
             pendingReceiveTimes.removeAll(keepingCapacity: true)
         }
         var alerted = [Bool](repeating: false, count: count)
-        var newAlerts: [NewAlert] = []
+        var newAlerts: [AlertWrite] = []
         if !models.isEmpty {
             let batch = Tensor(shape: [count, dimension], scalars: Array(pending.values))
             for model in models {
@@ -148,20 +150,30 @@ final class StreamRuntime {
                     counters.alerts[kind, default: 0] += 1
                     let receiveTime = pendingReceiveTimes[row]
                     let severity = model.threshold > 0 ? score / model.threshold : score
+                    let vectorTime = pending.timestamp(row) ?? receiveTime
+                    var key: AlertEpisodeKey?
                     if alertSettings.episodes {
-                        guard episodes.record(detector: kind, time: receiveTime, severity: severity) else { continue }
+                        guard let serial = episodes.record(
+                            detector: kind, time: receiveTime, vectorTime: vectorTime, score: score, severity: severity)
+                        else { continue }
                         counters.episodes[kind, default: 0] += 1
+                        // The episode this one ends is reported before the new one is stored.
+                        appendGrowth(to: &newAlerts)
+                        key = AlertEpisodeKey(stream: name, detector: kind, serial: serial)
                     }
                     newAlerts.append(
-                        NewAlert(
-                            stream: name, vectorTime: pending.timestamp(row) ?? receiveTime, receiveTime: receiveTime,
-                            detector: kind, anomalyScore: score, threshold: model.threshold,
-                            modelVersion: model.version, topFeatures: contributions[index]))
+                        .record(
+                            NewAlert(
+                                stream: name, vectorTime: vectorTime, receiveTime: receiveTime,
+                                detector: kind, anomalyScore: score, threshold: model.threshold,
+                                modelVersion: model.version, topFeatures: contributions[index]),
+                            episode: key))
                 }
                 if alertSettings.episodes {
                     for _ in (previous + 1)..<count { episodes.noteQuiet(detector: kind) }
                 }
             }
+            if alertSettings.episodes { appendGrowth(to: &newAlerts) }
             counters.scored += count
             scoredRate.add(count, now: now)
             // Publish-to-scored delay: from the vector's own `ts` to now, after scoring.
@@ -172,6 +184,7 @@ final class StreamRuntime {
                 if let ts = pending.timestamp(row) {
                     delay += max(0, scoredAt - ts)
                     timed += 1
+                    latencyHistogram.record(scoredAt - ts)
                 }
             }
             if timed > 0 { latency = latency == 0 ? delay / Double(timed) : 0.9 * latency + 0.1 * (delay / Double(timed)) }
@@ -185,6 +198,13 @@ final class StreamRuntime {
             }
         }
         return newAlerts
+    }
+
+    /// Appends one `extend` for each episode that grew since it was last reported.
+    private func appendGrowth(to writes: inout [AlertWrite]) {
+        for (detector, episode) in episodes.takeGrowth() {
+            writes.append(.extend(AlertEpisodeKey(stream: name, detector: detector, serial: episode.serial), episode.stored))
+        }
     }
 
     /// The `limit` largest feature contributions of each alerting row, as shares of the row's total.

@@ -18,6 +18,12 @@ public struct NewAlert: Sendable, Equatable {
     public var modelVersion: Int
     /// The features that contributed most, largest share first.
     public var topFeatures: [FeatureContribution]
+    /// The episode this alert opened, when later crossings already joined it; nil for an
+    /// episode of this one alert (count 1, its own times, score and severity).
+    public var episode: AlertEpisode?
+
+    /// Crossings this alert's row stands for: `episode?.count`, else 1.
+    public var episodeCount: Int { episode?.count ?? 1 }
 
     /// Creates an alert; `severity` is `anomalyScore / threshold`.
     public init(
@@ -34,5 +40,6 @@ public struct NewAlert: Sendable, Equatable {
         self.severity = anomalyScore / threshold
         self.modelVersion = modelVersion
         self.topFeatures = topFeatures
+        self.episode = nil
     }
 }

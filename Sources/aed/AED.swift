@@ -1,9 +1,11 @@
-// aed: the anomaly-detection daemon. Parses flags, builds the configuration, runs the daemon.
+// aed: the anomaly-detection daemon. Parses flags, builds the configuration, runs the daemon's
+// service group.
 import ArgumentParser
 import Daemon
 import Foundation
 
-struct AED: ParsableCommand {
+@main
+struct AED: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aed",
         abstract: "Anomaly-detection daemon: scores vectors from ZeroMQ publishers with autoencoders.",
@@ -24,7 +26,7 @@ struct AED: ParsableCommand {
     @Flag(name: .customLong("check-config"), help: "Validate the configuration and exit.")
     var checkConfig = false
 
-    func run() throws {
+    func run() async throws {
         let overrides = ConfigurationOverrides(
             stateDirectory: stateDir, ingestBinds: ingest, ingestConnects: connect, controlEndpoint: control,
             logLevel: logLevel)
@@ -43,10 +45,9 @@ struct AED: ParsableCommand {
         }
         let logger = DaemonRunner.makeLogger(level: configuration.daemon.logLevel)
         for clamp in clamps { logger.notice("configuration clamped", metadata: ["clamp": "\(clamp)"]) }
-        let code = DaemonRunner.run(
+        let code = await DaemonRunner.run(
             configuration: configuration, configurationPath: config, overrides: overrides, logger: logger)
         if code != 0 { throw ExitCode(code) }
     }
 }
 
-AED.main()

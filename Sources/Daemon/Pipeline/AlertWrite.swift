@@ -1,0 +1,13 @@
+import Store
+
+/// One item of the alert writer's queue: an alert to insert, or an episode's growth.
+///
+/// Scoring emits at most one `extend` per episode and micro-batch (never one per vector); the
+/// writer folds an episode's growth into its first alert when both are in one batch, and
+/// otherwise updates the row it stored earlier, in the same transaction as the batch's inserts.
+enum AlertWrite: Sendable, Equatable {
+    /// An alert to store; `episode` names the episode it opens (nil when grouping is off).
+    case record(NewAlert, episode: AlertEpisodeKey?)
+    /// Episode `key` grew to `episode` (absolute values: a later one supersedes a lost one).
+    case extend(AlertEpisodeKey, AlertEpisode)
+}

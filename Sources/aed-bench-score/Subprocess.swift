@@ -1,0 +1,32 @@
+import Foundation
+
+/// Runs a program and collects its standard output; its standard error passes through.
+enum Subprocess {
+    struct Result {
+        var status: Int32
+        var output: String
+
+        /// The last line of the output that starts with `{`, parsed as a JSON object.
+        var lastJSONObject: [String: Any]? {
+            for line in output.split(separator: "\n").reversed() where line.hasPrefix("{") {
+                return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            }
+            return nil
+        }
+    }
+
+    /// Runs `program` (looked up in `PATH`) with `arguments` and waits for it.
+    /// - Throws: when the program cannot be started.
+    static func run(_ program: String, _ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [program] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.standardError
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+    }
+}
