@@ -12,7 +12,8 @@ public struct EvalCommand: ParsableCommand {
             Files use the dataset layout: train.csv and test.csv with the same header row and one vector a \
             row; labels.csv without header, one 0 (normal) or 1 (anomaly) a line for each test row. The \
             threshold is calibrated on the held-out part of the training file at the target false-positive \
-            rate. Prints AUROC, AUPRC, the best F1 over thresholds and the F1 at the calibrated threshold.
+            rate: by default the fit's random validation split; with --holdout blocks the daemon's \
+            time-ordered block holdout (the fit then sees only the training blocks). Prints AUROC, AUPRC, the best F1 over thresholds and the F1 at the calibrated threshold.
             """)
 
     @Option(help: "The training CSV (normal data, header row).")
@@ -33,6 +34,12 @@ public struct EvalCommand: ParsableCommand {
     @Option(name: .customLong("threshold-method"), help: "How the threshold is calibrated: quantile or pot.")
     public var thresholdMethod: String = ThresholdMethod.quantile.rawValue
 
+    @Option(help: "Where the threshold is calibrated: validation (the fit's random validation split) or blocks (the daemon's time-ordered block holdout).")
+    public var holdout: String = "validation"
+
+    @Option(name: .customLong("holdout-fraction"), help: "With --holdout blocks: the share of the training file held out, in (0, 0.9), as aed's holdout_fraction.")
+    public var holdoutFraction: Double = 0.25
+
     @Option(help: "The seed of training and scoring (default: the detectors' default seed).")
     public var seed: UInt64?
 
@@ -45,7 +52,8 @@ public struct EvalCommand: ParsableCommand {
     /// Creates the command (argument-parser fills the options).
     public init() {}
 
-    /// Rejects an unknown detector or threshold method, a rate outside (0, 1) and non-positive epochs.
+    /// Rejects an unknown detector, threshold method or holdout, a rate outside (0, 1), a holdout
+    /// fraction outside (0, 0.9) and non-positive epochs.
     /// - Throws: `ValidationError` (exit code 64).
     public func validate() throws {
         guard DetectorKind(rawValue: detector) != nil else {
@@ -58,6 +66,12 @@ public struct EvalCommand: ParsableCommand {
             throw ValidationError("--false-positive-rate must be in (0, 1), got \(falsePositiveRate)")
         }
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive, got \(epochs)") }
+        guard holdout == "validation" || holdout == "blocks" else {
+            throw ValidationError("unknown holdout '\(holdout)'; use validation or blocks")
+        }
+        guard holdoutFraction > 0, holdoutFraction < 0.9 else {
+            throw ValidationError("--holdout-fraction must be in (0, 0.9), got \(holdoutFraction)")
+        }
     }
 
     /// Runs the evaluation and returns its report (the command prints it).
@@ -75,7 +89,8 @@ public struct EvalCommand: ParsableCommand {
         let files = try Evaluation.load(train: train, test: test, labels: labels)
         return try Evaluation.run(
             kind: kind, train: files.train, test: files.test, labels: files.labels, options: options,
-            targetFalsePositiveRate: falsePositiveRate, method: method)
+            targetFalsePositiveRate: falsePositiveRate, method: method,
+            holdout: holdout == "blocks" ? .blocks(holdoutFraction: holdoutFraction) : .validation)
     }
 
     /// Evaluates and prints the report (text, or one JSON object with `--json`) on stdout.

@@ -5,6 +5,9 @@ import Foundation
 public struct EvalReport: Sendable, Codable, Equatable {
     /// The detector's name (`ae`, `vae`, ...).
     public var detector: String
+    /// Where the threshold was calibrated: `validation` (the fit's random validation split) or
+    /// `blocks` (the daemon's time-ordered block holdout, `BlockHoldout`).
+    public var holdout: String
     /// Data rows of the training file.
     public var trainRows: Int
     /// Data rows of the test file.
@@ -29,6 +32,9 @@ public struct EvalReport: Sendable, Codable, Equatable {
     public var testRecall: Double
     /// Epochs run.
     public var epochs: Int
+    /// The final epoch's training loss (the detector's loss, e.g. the VAE's negative ELBO in nats;
+    /// the mean over that epoch's mini-batches).
+    public var finalTrainLoss: Double?
     /// The final validation loss (nil without a validation split).
     public var finalValidationLoss: Double?
     /// Wall-clock seconds of fitting, with calibration.
@@ -46,8 +52,8 @@ public struct EvalReport: Sendable, Codable, Equatable {
         var lines = [
             "detector \(detector): train \(trainRows) x \(features), test \(testRows) (\(anomalies) anomalies)",
             "AUROC \(f(auroc))  AUPRC \(f(auprc))  best F1 \(f(bestF1))  F1 at threshold \(f(f1AtThreshold))",
-            "threshold \(String(format: "%.6g", threshold.value)) (\(threshold.method.rawValue), target false-positive rate \(threshold.targetFalsePositiveRate), \(threshold.sampleCount) held-out scores): test false-positive rate \(f(testFalsePositiveRate)), recall \(f(testRecall))",
-            "fit \(f(fitSeconds, 2)) s (\(epochs) epochs\(finalValidationLoss.map { ", validation loss \(String(format: "%.5g", $0))" } ?? "")), score \(f(scoreSeconds, 3)) s",
+            "threshold \(String(format: "%.6g", threshold.value)) (\(threshold.method.rawValue), target false-positive rate \(threshold.targetFalsePositiveRate), \(threshold.sampleCount) held-out scores, \(holdout) holdout): test false-positive rate \(f(testFalsePositiveRate)), recall \(f(testRecall))",
+            "fit \(f(fitSeconds, 2)) s (\(epochs) epochs\(finalTrainLoss.map { ", train loss \(String(format: "%.5g", $0))" } ?? "")\(finalValidationLoss.map { ", validation loss \(String(format: "%.5g", $0))" } ?? "")), score \(f(scoreSeconds, 3)) s",
         ]
         if !constantFeatures.isEmpty {
             lines.append("constant in training (clamped to +-3 standardized): features \(constantFeatures.map(String.init).joined(separator: ", "))")

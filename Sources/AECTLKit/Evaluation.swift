@@ -29,18 +29,35 @@ public enum Evaluation {
         return (trainMatrix, testMatrix, labelValues)
     }
 
-    /// Fits `kind` on `train`, calibrates on its held-out split, scores `test` and measures against `labels`.
+    /// Fits `kind` on `train`, calibrates on its held-out rows, scores `test` and measures against `labels`.
+    ///
+    /// `holdout` chooses the held-out rows: `.validation`, the fit's own seeded random validation split
+    /// (`DetectorFactory.fitAndCalibrate`); or `.blocks(holdoutFraction:)`, the daemon's retrain split
+    /// (`BlockHoldout`): the fit sees only the training blocks and the threshold is calibrated on all
+    /// held-out blocks, as `aed` does on its retrain buffer.
     /// - Throws: `DetectorError` from fitting or calibration, `DetectorError.invalidLabels` when the test
     ///   labels lack a class.
     public static func run(
         kind: DetectorKind, train: CSVMatrix, test: CSVMatrix, labels: [Int], options: DetectorOptions,
-        targetFalsePositiveRate: Double, method: ThresholdMethod
+        targetFalsePositiveRate: Double, method: ThresholdMethod, holdout: EvalHoldout = .validation
     ) throws -> EvalReport {
         let trainTensor = Tensor(shape: [train.rows, train.columns], scalars: train.values)
         let testTensor = Tensor(shape: [test.rows, test.columns], scalars: test.values)
         let fitStart = Date()
-        let (detector, report, threshold) = try DetectorFactory.fitAndCalibrate(
-            kind: kind, data: trainTensor, options: options, targetFalsePositiveRate: targetFalsePositiveRate, method: method)
+        let detector: any AnomalyDetector
+        let report: FitReport
+        let threshold: ThresholdValue
+        switch holdout {
+        case .validation:
+            (detector, report, threshold) = try DetectorFactory.fitAndCalibrate(
+                kind: kind, data: trainTensor, options: options, targetFalsePositiveRate: targetFalsePositiveRate, method: method)
+        case .blocks(let holdoutFraction):
+            let split = BlockHoldout(count: train.rows, holdoutFraction: holdoutFraction)
+            (detector, report) = try DetectorFactory.fit(kind: kind, data: trainTensor.gatheringRows(split.train), options: options)
+            threshold = try Threshold.calibrate(
+                scores: detector.anomalyScores(trainTensor.gatheringRows(split.heldOut)),
+                targetFalsePositiveRate: targetFalsePositiveRate, method: method)
+        }
         let fitSeconds = Date().timeIntervalSince(fitStart)
         let scoreStart = Date()
         let scores = detector.anomalyScores(testTensor)
@@ -58,12 +75,12 @@ public enum Evaluation {
             constant = []
         }
         return EvalReport(
-            detector: kind.rawValue, trainRows: train.rows, testRows: test.rows, features: train.columns,
+            detector: kind.rawValue, holdout: holdout.name, trainRows: train.rows, testRows: test.rows, features: train.columns,
             anomalies: metrics.anomalies, auroc: metrics.auroc, auprc: metrics.auprc, bestF1: metrics.bestF1,
             f1AtThreshold: DetectionMetrics.f1(scores: scores, labels: labels, threshold: threshold.value),
             threshold: threshold, testFalsePositiveRate: Double(falsePositives) / Double(max(normals, 1)),
             testRecall: Double(truePositives) / Double(max(metrics.anomalies, 1)), epochs: report.epochs,
-            finalValidationLoss: report.finalValidationLoss, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds,
+            finalTrainLoss: report.finalTrainLoss, finalValidationLoss: report.finalValidationLoss, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds,
             constantFeatures: constant, diagnostics: report.diagnostics)
     }
 }

@@ -101,26 +101,15 @@ final class Trainer: @unchecked Sendable {
 
     /// Splits rows into training and two held-out halves: blocks of 8 consecutive rows, every
     /// k-th block held out (k = round(1 / holdoutFraction)), alternating between the halves, so
-    /// held-out data spans the whole buffer without sharing blocks with the training rows.
+    /// held-out data spans the whole buffer without sharing blocks with the training rows
+    /// (`BlockHoldout`, which `aectl eval --holdout blocks` uses too).
     static func split(count: Int, holdoutFraction: Double) -> (train: [Int], calibrate: [Int], check: [Int]) {
-        let block = blockSize
-        let every = max(2, Int((1 / holdoutFraction).rounded()))
-        var train: [Int] = [], calibrate: [Int] = [], check: [Int] = []
-        var heldBlocks = 0
-        for blockIndex in 0...(max(0, count - 1) / block) {
-            let rows = (blockIndex * block)..<min(count, (blockIndex + 1) * block)
-            if blockIndex % every == every - 1 {
-                if heldBlocks % 2 == 0 { calibrate.append(contentsOf: rows) } else { check.append(contentsOf: rows) }
-                heldBlocks += 1
-            } else {
-                train.append(contentsOf: rows)
-            }
-        }
-        return (train, calibrate, check)
+        let holdout = BlockHoldout(count: count, holdoutFraction: holdoutFraction, blockSize: blockSize)
+        return (holdout.train, holdout.calibrate, holdout.check)
     }
 
     /// Rows per held-out block.
-    static let blockSize = 8
+    static let blockSize = BlockHoldout.defaultBlockSize
 
     /// The largest held-out false-positive rate accepted for target `alpha` over `n` independent
     /// samples (held-out blocks): `max(4 alpha, alpha + 4 sqrt(alpha (1 - alpha) / n))`.
