@@ -21,6 +21,10 @@ public struct DaemonSettings: Sendable, Equatable {
     /// Largest accepted feature count of a stream; a stream whose first vector is wider is
     /// rejected (`dim`), so one message cannot make aed allocate a huge buffer.
     public var maxDimension: Int = 4_096
+    /// Most bytes of received messages waiting to be decoded; a message that would exceed it
+    /// is dropped and counted (`queue-full`, under its stream when the name is readable), so a
+    /// burst cannot grow aed's memory without bound and the ingest loop never blocks.
+    public var maxQueueBytes: Int = 256 << 20
     /// Largest micro-batch scored at once, in vectors.
     public var maxBatch: Int = 1_024
     /// How often the status line (systemd STATUS= and the log) is refreshed, in seconds.

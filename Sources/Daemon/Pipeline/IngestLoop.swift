@@ -27,6 +27,8 @@ final class IngestLoop: @unchecked Sendable {
     var alertPublisher: Socket?
     var endpoints: AnomalyDaemon.Endpoints?
     var decoder = WireDecoder()
+    /// Received messages waiting to be decoded, bounded by `max_queue_bytes`.
+    var queue = IngestQueue(maximumBytes: 256 << 20)
     let message = MultipartMessage(maximumStoredFrames: 4)
     let controlMessage = MultipartMessage(maximumStoredFrames: 4)
     /// Rejections that could not be attributed to a stream.
@@ -93,6 +95,7 @@ final class IngestLoop: @unchecked Sendable {
             }
         }
         decoder.maximumPayloadBytes = settings.maxMessageSize
+        queue.maximumBytes = settings.maxQueueBytes
         var ingest: [String] = []
         for endpoint in settings.resolvedIngestBinds {
             ingest.append(try attempt(endpoint) { try subscriber.bind(endpoint) })
@@ -145,12 +148,12 @@ final class IngestLoop: @unchecked Sendable {
         while !daemon.stopFlag.withLock({ $0 }) {
             let ready: Int
             do {
-                ready = try poller.wait(timeoutMilliseconds: 100)
+                ready = try poller.wait(timeoutMilliseconds: queue.isEmpty ? 100 : 0)
             } catch {
                 logger.critical("poll failed", metadata: ["error": "\(error)"])
                 break
             }
-            if ready > 0 && poller.isReady(0) { drainIngest(subscriber) }
+            if (ready > 0 && poller.isReady(0)) || !queue.isEmpty { drainIngest(subscriber) }
             scoreAllPending()
             if ready > 0 && poller.isReady(1) { drainControl(control) }
             tick()

@@ -41,6 +41,8 @@ final class StreamRuntime {
     var pendingCount: Int { pending.count }
     /// Rejections counted by the decoder for this stream.
     var rejections = RejectionCounts()
+    /// Messages dropped before decoding, by reason (`queue-full`).
+    var dropped: [String: Int] = [:]
 
     /// The widest stream accepted (`daemon.max_dimension`).
     let maximumDimension: Int
