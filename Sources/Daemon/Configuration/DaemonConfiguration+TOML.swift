@@ -115,6 +115,7 @@ extension DaemonSettings {
         if let value = try section.int("max_batch", in: 1...1_000_000) { maxBatch = value }
         if let value = try section.int("max_dimension", in: 1...1_000_000) { maxDimension = value }
         if let value = try section.duration("status_interval") { statusInterval = value }
+        if let value = try section.duration("snapshot_interval") { snapshotInterval = value }
     }
 
     static func checkEndpoints(_ endpoints: [String], key: String) throws {

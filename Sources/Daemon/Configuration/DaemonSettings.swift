@@ -27,6 +27,9 @@ public struct DaemonSettings: Sendable, Equatable {
     public var maxQueueBytes: Int = 256 << 20
     /// Largest micro-batch scored at once, in vectors.
     public var maxBatch: Int = 1_024
+    /// How often the retrain buffers are snapshotted to the store while running (so a crash
+    /// loses at most this much), in seconds; 0 snapshots only at a clean stop.
+    public var snapshotInterval: Double = 300
     /// How often the status line (systemd STATUS= and the log) is refreshed, in seconds.
     public var statusInterval: Double = 10
 

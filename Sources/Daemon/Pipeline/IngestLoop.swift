@@ -43,6 +43,10 @@ final class IngestLoop: @unchecked Sendable {
     var lastTick = 0.0
     var lastStatus = 0.0
     var lastWatchdog = 0.0
+    /// When the retrain buffers were last handed to the writer (periodic snapshots).
+    var lastSnapshot = Date().timeIntervalSince1970
+    /// Buffer snapshots handed to the writer so far (tests).
+    var snapshotsSubmitted = 0
     /// More streams than this are refused (a publisher inventing names cannot exhaust memory).
     static let maximumStreams = 1_024
 

@@ -43,6 +43,8 @@ final class StreamRuntime {
     var rejections = RejectionCounts()
     /// Messages dropped before decoding, by reason (`queue-full`).
     var dropped: [String: Int] = [:]
+    /// `counters.accepted` when the buffer was last snapshotted (an unchanged buffer is not saved again).
+    var acceptedAtSnapshot = 0
 
     /// The widest stream accepted (`daemon.max_dimension`).
     let maximumDimension: Int
