@@ -25,6 +25,10 @@ public struct DaemonSettings: Sendable, Equatable {
     /// is dropped and counted (`queue-full`, under its stream when the name is readable), so a
     /// burst cannot grow aed's memory without bound and the ingest loop never blocks.
     public var maxQueueBytes: Int = 256 << 20
+    /// Most streams aed tracks; a new stream beyond it is refused (`stream-limit`, logged), so a
+    /// publisher inventing names cannot exhaust memory. A name gets a slot only once it has an
+    /// accepted vector, so junk names cannot use the slots up.
+    public var maxStreams: Int = 1_024
     /// Largest micro-batch scored at once, in vectors.
     public var maxBatch: Int = 1_024
     /// How often the retrain buffers are snapshotted to the store while running (so a crash

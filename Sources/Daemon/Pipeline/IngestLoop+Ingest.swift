@@ -18,6 +18,7 @@ extension IngestLoop {
         receiveReady(socket, now: now)
         while taken < limit, let entry = queue.popFirst() {
             taken += 1
+            let isNew = streams[entry.stream] == nil
             guard let runtime = runtime(for: entry.stream, now: now) else { continue }
             let start = runtime.pending.count
             let outcome = entry.payload.withUnsafeBytes {
@@ -27,7 +28,17 @@ extension IngestLoop {
             // Count vectors, not messages, so a turn stays short with many vectors a message and
             // control requests (status) are answered while a backlog drains.
             taken += max(0, runtime.pending.count - start - 1)
-            if runtime.noteDecoded(from: start, receiveTime: now), let dimension = runtime.dimension {
+            let fixedDimension = runtime.noteDecoded(from: start, receiveTime: now)
+            if isNew {
+                // A stream gets a slot (and later a `streams` row) only with an accepted vector;
+                // a name whose first message is refused leaves its rejections global.
+                guard runtime.counters.accepted > 0 else {
+                    for reason in RejectionReason.allCases { unattributed[reason] += runtime.rejections[reason] }
+                    continue
+                }
+                admit(runtime)
+            }
+            if fixedDimension, let dimension = runtime.dimension {
                 registerStream(entry.stream, dimension: dimension)
             }
             if runtime.pending.count >= maxBatch {
@@ -111,20 +122,33 @@ extension IngestLoop {
         logRejection(stream: "-", rejection, now: Date().timeIntervalSince1970)
     }
 
+    /// The runtime of stream `name`: the known one, or a candidate that `admit` must add once
+    /// it accepted a vector; nil (counted as `stream-limit`, logged at most every 10 s) when
+    /// `max_streams` streams exist.
     func runtime(for name: String, now: Double) -> StreamRuntime? {
         if let runtime = streams[name] { return runtime }
-        guard streams.count < Self.maximumStreams else {
+        let limit = configuration.daemon.maxStreams
+        guard streams.count < limit else {
             unattributedExtra["stream-limit", default: 0] += 1
+            if now - (lastRejectionLog["-/stream-limit"] ?? 0) >= 10 {
+                lastRejectionLog["-/stream-limit"] = now
+                logger.warning(
+                    "rejected new stream", metadata: ["stream": "\(name)", "reason": "stream-limit",
+                                                      "detail": "\(streams.count) streams, max_streams is \(limit)"])
+            }
             return nil
         }
         let settings = configuration.settings(forStream: name)
-        let runtime = StreamRuntime(
+        return StreamRuntime(
             name: name, settings: settings, dimension: settings.dimension,
             alerts: configuration.alerts, maximumDimension: configuration.daemon.maxDimension, now: now)
-        streams[name] = runtime
-        lastRuns[name] = [:]
-        logger.info("new stream", metadata: ["stream": "\(name)"])
-        return runtime
+    }
+
+    /// Adds a new stream that accepted its first vector.
+    func admit(_ runtime: StreamRuntime) {
+        streams[runtime.name] = runtime
+        lastRuns[runtime.name] = [:]
+        logger.info("new stream", metadata: ["stream": "\(runtime.name)"])
     }
 
     func registerStream(_ name: String, dimension: Int) {

@@ -47,9 +47,6 @@ final class IngestLoop: @unchecked Sendable {
     var lastSnapshot = Date().timeIntervalSince1970
     /// Buffer snapshots handed to the writer so far (tests).
     var snapshotsSubmitted = 0
-    /// More streams than this are refused (a publisher inventing names cannot exhaust memory).
-    static let maximumStreams = 1_024
-
     init(daemon: AnomalyDaemon, store: Store, trainer: Trainer, writer: AlertWriter, streams: [String: StreamRuntime]) {
         self.daemon = daemon
         self.store = store
