@@ -26,6 +26,8 @@ final class IngestLoop: @unchecked Sendable {
     var control: Socket?
     var alertPublisher: Socket?
     var endpoints: AnomalyDaemon.Endpoints?
+    /// The `ipc://` control socket file this daemon bound (removed at stop).
+    var controlSocketPath: String?
     var decoder = WireDecoder()
     /// Received messages waiting to be decoded, bounded by `max_queue_bytes`.
     var queue = IngestQueue(maximumBytes: 256 << 20)
@@ -110,6 +112,15 @@ final class IngestLoop: @unchecked Sendable {
             let path = String(controlEndpoint.dropFirst("ipc://".count))
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            // Binding an ipc endpoint replaces its socket file: never take over a live daemon's.
+            if FileManager.default.fileExists(atPath: path) {
+                if Self.controlAnswers(controlEndpoint) {
+                    closeSockets()
+                    throw DaemonError.controlInUse(endpoint: controlEndpoint)
+                }
+                logger.notice("removing a stale control socket", metadata: ["path": "\(path)"])
+                try? FileManager.default.removeItem(atPath: path)
+            }
         }
         // ROUTER, not REP: a `retrain --wait` reply can wait for its run while other requests
         // are answered; every request still gets exactly one reply.
@@ -120,6 +131,7 @@ final class IngestLoop: @unchecked Sendable {
             try control.set(.sendTimeout(milliseconds: 1_000))
             return try control.bind(controlEndpoint)
         }
+        if controlEndpoint.hasPrefix("ipc://") { controlSocketPath = String(controlEndpoint.dropFirst("ipc://".count)) }
         var alertEndpoint: String?
         if let endpoint = settings.alertEndpoint {
             let publisher = try attempt(endpoint) { try context.socket(.pub, lingerMilliseconds: 200) }
@@ -190,5 +202,15 @@ final class IngestLoop: @unchecked Sendable {
         alertPublisher = nil
         context?.shutdown()
         context = nil
+        if let path = controlSocketPath {
+            try? FileManager.default.removeItem(atPath: path)
+            controlSocketPath = nil
+        }
+    }
+
+    /// Whether something answers a `status` request on `endpoint` within 500 ms.
+    static func controlAnswers(_ endpoint: String) -> Bool {
+        guard let client = try? ControlClient(endpoint: endpoint, timeoutMilliseconds: 500) else { return false }
+        return (try? client.send(.status)) != nil
     }
 }
