@@ -37,6 +37,8 @@ public final class AnomalyDaemon: @unchecked Sendable {
     let logger: Logger
     let notifier: SystemdNotifier
     let stopFlag = Locked(false)
+    /// Tests set this to stop like a crash would, without the final buffer snapshot.
+    let skipsFinalSnapshot = Locked(false)
     let reloadRequests = Locked<[DaemonConfiguration]>([])
     private let stopped = DispatchSemaphore(value: 0)
     private var store: Store?
@@ -181,7 +183,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 bound.set(.success(endpoints))
                 ingest.run()
                 notifier.stopping()
-                ingest.snapshotBuffers()
+                if !skipsFinalSnapshot.withLock({ $0 }) { ingest.snapshotBuffers() }
             } catch {
                 bound.set(.failure(error))
             }

@@ -10,6 +10,8 @@ public enum DaemonError: Error, CustomStringConvertible, Equatable {
     case socket(endpoint: String, reason: String)
     /// Another aed holds the state folder's lock.
     case alreadyRunning(stateDirectory: String)
+    /// Something (another aed) answers a control request on the `ipc://` control endpoint.
+    case controlInUse(endpoint: String)
     /// The ingest loop ended without a stop request (its sockets failed).
     case ingestEnded
 
@@ -19,6 +21,8 @@ public enum DaemonError: Error, CustomStringConvertible, Equatable {
         case .store(let reason): return "store: \(reason)"
         case .socket(let endpoint, let reason): return "cannot bind or connect \(endpoint): \(reason)"
         case .alreadyRunning(let directory): return "another aed is running on the state folder \(directory) (aed.lock is held)"
+        case .controlInUse(let endpoint):
+            return "another aed answers at \(endpoint); stop it or give this one another --control endpoint"
         case .ingestEnded: return "the ingest loop ended without a stop request"
         }
     }

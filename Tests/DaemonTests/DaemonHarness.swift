@@ -13,14 +13,15 @@ final class DaemonHarness {
     let client: ControlClient
     private var stopped = false
 
-    /// Starts aed with `toml` over test defaults (loopback tcp with ephemeral ports).
-    init(toml: String, stateDirectory: String? = nil) throws {
+    /// Starts aed with `toml` over test defaults (loopback tcp with ephemeral ports; the
+    /// control endpoint `controlEndpoint` when given).
+    init(toml: String, stateDirectory: String? = nil, controlEndpoint: String? = nil) throws {
         let directory = stateDirectory ?? NSTemporaryDirectory() + "aed-test-\(UUID().uuidString)"
         self.stateDirectory = directory
         var configuration = try DaemonConfiguration.parse(toml: toml)
         configuration.daemon.stateDirectory = directory
         configuration.daemon.ingestBinds = ["tcp://127.0.0.1:*"]
-        configuration.daemon.controlEndpoint = "tcp://127.0.0.1:*"
+        configuration.daemon.controlEndpoint = controlEndpoint ?? "tcp://127.0.0.1:*"
         configuration.daemon.statusInterval = 60
         // AED_TEST_LOG=1 shows the daemon's log on stderr.
         let verbose = ProcessInfo.processInfo.environment["AED_TEST_LOG"] != nil

@@ -111,9 +111,12 @@ extension DaemonSettings {
             logLevel = value
         }
         if let value = try section.int("max_message_size", in: 64...(1 << 30)) { maxMessageSize = value }
+        if let value = try section.int("max_queue_bytes", in: 1...(1 << 40)) { maxQueueBytes = value }
         if let value = try section.int("max_batch", in: 1...1_000_000) { maxBatch = value }
+        if let value = try section.int("max_streams", in: 1...1_000_000) { maxStreams = value }
         if let value = try section.int("max_dimension", in: 1...1_000_000) { maxDimension = value }
         if let value = try section.duration("status_interval") { statusInterval = value }
+        if let value = try section.duration("snapshot_interval") { snapshotInterval = value }
     }
 
     static func checkEndpoints(_ endpoints: [String], key: String) throws {

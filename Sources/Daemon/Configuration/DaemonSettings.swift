@@ -21,8 +21,19 @@ public struct DaemonSettings: Sendable, Equatable {
     /// Largest accepted feature count of a stream; a stream whose first vector is wider is
     /// rejected (`dim`), so one message cannot make aed allocate a huge buffer.
     public var maxDimension: Int = 4_096
+    /// Most bytes of received messages waiting to be decoded; a message that would exceed it
+    /// is dropped and counted (`queue-full`, under its stream when the name is readable), so a
+    /// burst cannot grow aed's memory without bound and the ingest loop never blocks.
+    public var maxQueueBytes: Int = 256 << 20
+    /// Most streams aed tracks; a new stream beyond it is refused (`stream-limit`, logged), so a
+    /// publisher inventing names cannot exhaust memory. A name gets a slot only once it has an
+    /// accepted vector, so junk names cannot use the slots up.
+    public var maxStreams: Int = 1_024
     /// Largest micro-batch scored at once, in vectors.
     public var maxBatch: Int = 1_024
+    /// How often the retrain buffers are snapshotted to the store while running (so a crash
+    /// loses at most this much), in seconds; 0 snapshots only at a clean stop.
+    public var snapshotInterval: Double = 300
     /// How often the status line (systemd STATUS= and the log) is refreshed, in seconds.
     public var statusInterval: Double = 10
 

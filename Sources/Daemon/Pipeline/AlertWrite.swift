@@ -10,4 +10,6 @@ enum AlertWrite: Sendable, Equatable {
     case record(NewAlert, episode: AlertEpisodeKey?)
     /// Episode `key` grew to `episode` (absolute values: a later one supersedes a lost one).
     case extend(AlertEpisodeKey, AlertEpisode)
+    /// A periodic copy of a stream's retrain buffer to save (a later one replaces it).
+    case snapshot(BufferSnapshotWrite)
 }

@@ -110,8 +110,11 @@ final class AlertWriter: @unchecked Sendable {
         var openedHere: [AlertEpisodeKey: Int] = [:]
         var updates: [AlertEpisodeKey: AlertEpisodeUpdate] = [:]
         var updateOrder: [AlertEpisodeKey] = []
+        var snapshots: [String: BufferSnapshotWrite] = [:]
         for write in batch {
             switch write {
+            case .snapshot(let snapshot):
+                snapshots[snapshot.stream] = snapshot
             case .record(let alert, let key):
                 if let key { openedHere[key] = alerts.count }
                 alerts.append(alert)
@@ -128,6 +131,7 @@ final class AlertWriter: @unchecked Sendable {
                 // Otherwise the episode's first alert was lost (full queue, store error): nothing to grow.
             }
         }
+        saveSnapshots(snapshots.values)
         let episodeUpdates = updateOrder.compactMap { updates[$0] }
         do {
             let ids = try store.recordAlerts(alerts, extendingEpisodes: episodeUpdates)
@@ -162,6 +166,18 @@ final class AlertWriter: @unchecked Sendable {
         for (key, id) in zip(keys, ids) {
             guard let key, let id else { continue }
             episodeRows[StreamDetector(stream: key.stream, detector: key.detector)] = (key.serial, id)
+        }
+    }
+
+    /// Saves periodic buffer snapshots (each replaces its stream's previous one).
+    private func saveSnapshots(_ snapshots: some Collection<BufferSnapshotWrite>) {
+        for snapshot in snapshots {
+            do {
+                try store.saveBufferSnapshot(
+                    stream: snapshot.stream, dimension: snapshot.dimension, count: snapshot.count, values: snapshot.values)
+            } catch {
+                logger.error("buffer snapshot failed", metadata: ["stream": "\(snapshot.stream)", "error": "\(error)"])
+            }
         }
     }
 }

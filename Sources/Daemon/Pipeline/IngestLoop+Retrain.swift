@@ -20,6 +20,11 @@ extension IngestLoop {
             lastWatchdog = now
             daemon.notifier.watchdog()
         }
+        let snapshotInterval = configuration.daemon.snapshotInterval
+        if snapshotInterval > 0, now - lastSnapshot >= snapshotInterval {
+            lastSnapshot = now
+            submitBufferSnapshots()
+        }
         if now - lastStatus >= configuration.daemon.statusInterval {
             lastStatus = now
             let line = statusLine(now: now)
@@ -144,6 +149,23 @@ extension IngestLoop {
             trainer.jobs.put(job)
             logger.info("retrain queued", metadata: ["stream": "\(name)", "trigger": "\(trigger)", "samples": "\(buffer.count)"])
         }
+    }
+
+    /// Hands a copy of every retrain buffer that changed since the last snapshot to the store
+    /// writer thread (periodic; the ingest thread never waits for SQLite).
+    func submitBufferSnapshots() {
+        var writes: [AlertWrite] = []
+        for (name, runtime) in streams {
+            guard let buffer = runtime.buffer, let dimension = runtime.dimension, buffer.count > 0,
+                runtime.counters.accepted != runtime.acceptedAtSnapshot
+            else { continue }
+            runtime.acceptedAtSnapshot = runtime.counters.accepted
+            writes.append(.snapshot(BufferSnapshotWrite(
+                stream: name, dimension: dimension, count: buffer.count, values: AnomalyDaemon.data(buffer.snapshot()))))
+        }
+        guard !writes.isEmpty else { return }
+        writer.submit(writes)
+        snapshotsSubmitted += writes.count
     }
 
     /// Saves every stream's retrain buffer to the store (at shutdown).

@@ -16,10 +16,11 @@ extension IngestLoop {
         let documents = streams.keys.sorted().compactMap { name -> StreamDocument? in
             guard let runtime = streams[name] else { return nil }
             let c = runtime.counters
-            let rejected = runtime.rejections.byName.filter { $0.value > 0 }
+            var rejected = runtime.rejections.byName.filter { $0.value > 0 }
+            for (reason, count) in runtime.dropped where count > 0 { rejected[reason, default: 0] += count }
             let runs = (lastRuns[name] ?? [:]).values.sorted { $0.detector < $1.detector }
             let last = runs.max { $0.finished < $1.finished }
-            let received = c.accepted + runtime.rejections.total
+            let received = c.accepted + runtime.rejections.total + runtime.dropped.values.reduce(0, +)
             ingest.received += received
             ingest.scored += c.scored
             for (reason, count) in rejected { ingest.rejected[reason, default: 0] += count }

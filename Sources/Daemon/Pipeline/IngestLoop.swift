@@ -26,7 +26,11 @@ final class IngestLoop: @unchecked Sendable {
     var control: Socket?
     var alertPublisher: Socket?
     var endpoints: AnomalyDaemon.Endpoints?
+    /// The `ipc://` control socket file this daemon bound (removed at stop).
+    var controlSocketPath: String?
     var decoder = WireDecoder()
+    /// Received messages waiting to be decoded, bounded by `max_queue_bytes`.
+    var queue = IngestQueue(maximumBytes: 256 << 20)
     let message = MultipartMessage(maximumStoredFrames: 4)
     let controlMessage = MultipartMessage(maximumStoredFrames: 4)
     /// Rejections that could not be attributed to a stream.
@@ -41,9 +45,10 @@ final class IngestLoop: @unchecked Sendable {
     var lastTick = 0.0
     var lastStatus = 0.0
     var lastWatchdog = 0.0
-    /// More streams than this are refused (a publisher inventing names cannot exhaust memory).
-    static let maximumStreams = 1_024
-
+    /// When the retrain buffers were last handed to the writer (periodic snapshots).
+    var lastSnapshot = Date().timeIntervalSince1970
+    /// Buffer snapshots handed to the writer so far (tests).
+    var snapshotsSubmitted = 0
     init(daemon: AnomalyDaemon, store: Store, trainer: Trainer, writer: AlertWriter, streams: [String: StreamRuntime]) {
         self.daemon = daemon
         self.store = store
@@ -93,6 +98,7 @@ final class IngestLoop: @unchecked Sendable {
             }
         }
         decoder.maximumPayloadBytes = settings.maxMessageSize
+        queue.maximumBytes = settings.maxQueueBytes
         var ingest: [String] = []
         for endpoint in settings.resolvedIngestBinds {
             ingest.append(try attempt(endpoint) { try subscriber.bind(endpoint) })
@@ -106,6 +112,15 @@ final class IngestLoop: @unchecked Sendable {
             let path = String(controlEndpoint.dropFirst("ipc://".count))
             let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+            // Binding an ipc endpoint replaces its socket file: never take over a live daemon's.
+            if FileManager.default.fileExists(atPath: path) {
+                if Self.controlAnswers(controlEndpoint) {
+                    closeSockets()
+                    throw DaemonError.controlInUse(endpoint: controlEndpoint)
+                }
+                logger.notice("removing a stale control socket", metadata: ["path": "\(path)"])
+                try? FileManager.default.removeItem(atPath: path)
+            }
         }
         // ROUTER, not REP: a `retrain --wait` reply can wait for its run while other requests
         // are answered; every request still gets exactly one reply.
@@ -116,6 +131,7 @@ final class IngestLoop: @unchecked Sendable {
             try control.set(.sendTimeout(milliseconds: 1_000))
             return try control.bind(controlEndpoint)
         }
+        if controlEndpoint.hasPrefix("ipc://") { controlSocketPath = String(controlEndpoint.dropFirst("ipc://".count)) }
         var alertEndpoint: String?
         if let endpoint = settings.alertEndpoint {
             let publisher = try attempt(endpoint) { try context.socket(.pub, lingerMilliseconds: 200) }
@@ -145,12 +161,12 @@ final class IngestLoop: @unchecked Sendable {
         while !daemon.stopFlag.withLock({ $0 }) {
             let ready: Int
             do {
-                ready = try poller.wait(timeoutMilliseconds: 100)
+                ready = try poller.wait(timeoutMilliseconds: queue.isEmpty ? 100 : 0)
             } catch {
                 logger.critical("poll failed", metadata: ["error": "\(error)"])
                 break
             }
-            if ready > 0 && poller.isReady(0) { drainIngest(subscriber) }
+            if (ready > 0 && poller.isReady(0)) || !queue.isEmpty { drainIngest(subscriber) }
             scoreAllPending()
             if ready > 0 && poller.isReady(1) { drainControl(control) }
             tick()
@@ -186,5 +202,15 @@ final class IngestLoop: @unchecked Sendable {
         alertPublisher = nil
         context?.shutdown()
         context = nil
+        if let path = controlSocketPath {
+            try? FileManager.default.removeItem(atPath: path)
+            controlSocketPath = nil
+        }
+    }
+
+    /// Whether something answers a `status` request on `endpoint` within 500 ms.
+    static func controlAnswers(_ endpoint: String) -> Bool {
+        guard let client = try? ControlClient(endpoint: endpoint, timeoutMilliseconds: 500) else { return false }
+        return (try? client.send(.status)) != nil
     }
 }

@@ -41,6 +41,10 @@ final class StreamRuntime {
     var pendingCount: Int { pending.count }
     /// Rejections counted by the decoder for this stream.
     var rejections = RejectionCounts()
+    /// Messages dropped before decoding, by reason (`queue-full`).
+    var dropped: [String: Int] = [:]
+    /// `counters.accepted` when the buffer was last snapshotted (an unchanged buffer is not saved again).
+    var acceptedAtSnapshot = 0
 
     /// The widest stream accepted (`daemon.max_dimension`).
     let maximumDimension: Int
