@@ -17,6 +17,9 @@ public enum RejectionReason: String, CaseIterable, Sendable, Codable, Hashable {
     case nonfinite
     /// A batch with no vectors.
     case empty
+    /// A vector whose `ts` is negative or beyond `WireDecoder.maximumTimestamp` (by default
+    /// 2^33 s, the year 2242): usually a publisher sending milliseconds instead of seconds.
+    case timestamp
 }
 
 /// One rejection: the reason, how many vectors it cost (1 when the message could not be
@@ -51,6 +54,7 @@ public struct RejectionCounts: Sendable, Equatable, Codable {
     private var dimension = 0
     private var nonfinite = 0
     private var empty = 0
+    private var timestamp = 0
 
     /// All zero.
     public init() {}
@@ -66,6 +70,7 @@ public struct RejectionCounts: Sendable, Equatable, Codable {
             case .dimension: dimension
             case .nonfinite: nonfinite
             case .empty: empty
+            case .timestamp: timestamp
             }
         }
         set {
@@ -77,6 +82,7 @@ public struct RejectionCounts: Sendable, Equatable, Codable {
             case .dimension: dimension = newValue
             case .nonfinite: nonfinite = newValue
             case .empty: empty = newValue
+            case .timestamp: timestamp = newValue
             }
         }
     }
@@ -87,7 +93,7 @@ public struct RejectionCounts: Sendable, Equatable, Codable {
     }
 
     /// The sum over all reasons.
-    public var total: Int { frames + stream + malformed + size + dimension + nonfinite + empty }
+    public var total: Int { frames + stream + malformed + size + dimension + nonfinite + empty + timestamp }
 
     /// Non-zero counts keyed by reason name (`"dim"`, `"nonfinite"`, ...), for status output.
     public var byName: [String: Int] {

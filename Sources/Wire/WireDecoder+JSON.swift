@@ -171,6 +171,10 @@ extension WireDecoder {
             outcome.reject(WireRejection(.nonfinite, detail: "NaN, infinite or outside Float range"), into: &rejections)
             return
         }
+        if isImplausible(timestamp: vector.timestamp) {
+            outcome.reject(WireRejection(.timestamp, detail: timestampDetail(vector.timestamp)), into: &rejections)
+            return
+        }
         let row = batch.count
         batch.reserve(vectors: row + 1, dimension: dimension)
         batch.valueStorage.withUnsafeMutableBufferPointer { values in

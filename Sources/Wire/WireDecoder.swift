@@ -14,13 +14,30 @@ public struct WireDecoder: Sendable {
     /// `.size`. Set `ZMQ_MAXMSGSIZE` on the socket as well, so libzmq never buffers more.
     public var maximumPayloadBytes: Int
 
+    /// The latest timestamp accepted, in seconds since the Unix epoch (default 2^33 s, in the
+    /// year 2242); a vector with a later or a negative `ts` is rejected with `.timestamp`. A
+    /// publisher sending milliseconds (about 1.7e12 today) lands far beyond it.
+    public var maximumTimestamp: Double
+
+    /// The default `maximumTimestamp`: 2^33 s after the Unix epoch (the year 2242).
+    public static let defaultMaximumTimestamp: Double = 8_589_934_592
+
     /// Scratch for one JSON vector's values before its dimension is known to be right.
     var scratch: [Float] = []
 
-    /// Creates a decoder that accepts payloads up to `maximumPayloadBytes`.
-    public init(maximumPayloadBytes: Int = 64 << 20) {
+    /// Creates a decoder that accepts payloads up to `maximumPayloadBytes` and timestamps in
+    /// `[0, maximumTimestamp]` seconds since the Unix epoch.
+    public init(maximumPayloadBytes: Int = 64 << 20, maximumTimestamp: Double = WireDecoder.defaultMaximumTimestamp) {
         self.maximumPayloadBytes = maximumPayloadBytes
+        self.maximumTimestamp = maximumTimestamp
         scratch.reserveCapacity(256)
+    }
+
+    /// True when a sent timestamp (seconds; NaN or infinite = none sent) is out of range:
+    /// negative or beyond `maximumTimestamp`.
+    @inline(__always)
+    func isImplausible(timestamp: Double) -> Bool {
+        timestamp.isFinite && (timestamp < 0 || timestamp > maximumTimestamp)
     }
 
     /// Checks a received message's envelope: exactly two frames and a valid stream name.
