@@ -1,7 +1,8 @@
 /// Why a message or vector was rejected; the raw values are the counter names in status output
 /// and match the Python peer (`bench/wire.py`).
 public enum RejectionReason: String, CaseIterable, Sendable, Codable, Hashable {
-    /// Not exactly two frames `[stream][payload]`.
+    /// Not exactly two frames `[stream][payload]` (the name is checked first: a lone frame that
+    /// is not a valid stream name counts as `.stream`).
     case frames
     /// Stream name not 1-128 bytes of `[A-Za-z0-9._:/-]`.
     case stream
@@ -13,7 +14,8 @@ public enum RejectionReason: String, CaseIterable, Sendable, Codable, Hashable {
     case size
     /// A vector whose dimension differs from the stream's.
     case dimension = "dim"
-    /// A vector holding NaN, an infinity, or a number outside `Float` range (|x| > 3.4028235e38).
+    /// A vector holding NaN, an infinity, or a number outside `Float` range (|x| > 3.4028235e38),
+    /// however long its token.
     case nonfinite
     /// A batch with no vectors.
     case empty

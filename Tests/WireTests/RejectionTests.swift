@@ -91,6 +91,14 @@ let badInputs: [BadInput] = {
         // Empty
         BadInput("binary count zero", payload: binaryHeader(dimension: 3, count: 0, flags: 0, bodyBytes: 0), .empty),
         BadInput("JSON empty batch", json: #"{"batch":[]}"#, .empty),
+        BadInput("JSON values and empty batch", json: #"{"values":[1,2,3],"batch":[]}"#, .malformed),
+        BadInput("JSON empty batch and values", json: #"{"batch":[],"values":[1,2,3]}"#, .malformed),
+        BadInput("lone frame that is not a stream name", [Array("bad name".utf8)], .stream),
+        // Out of range however long the token
+        BadInput("JSON 100000-digit integer", json: #"{"values":[1,"# + "9" + String(repeating: "0", count: 99_999) + ",3]}", .nonfinite),
+        BadInput("JSON 100000-digit negative integer", json: #"{"values":[1,-"# + "1" + String(repeating: "7", count: 99_999) + ",3]}", .nonfinite),
+        BadInput("JSON huge exponent", json: #"{"values":[1,1e"# + String(repeating: "9", count: 1000) + ",3]}", .nonfinite),
+        BadInput("JSON long in-range token", json: #"{"values":[1,0."# + String(repeating: "3", count: 600) + ",3]}", .malformed),
         // Timestamp
         BadInput("JSON ts 1e300", json: #"{"values":[1,2,3],"ts":1e300}"#, .timestamp),
         BadInput("JSON ts negative", json: #"{"values":[1,2,3],"ts":-1e12}"#, .timestamp),
@@ -170,6 +178,18 @@ struct RejectionTests {
         var strict = WireDecoder(maximumTimestamp: 100)
         #expect(decodeOne([streamFrame, Array(#"{"values":[1,2],"ts":101}"#.utf8)], into: &batch, decoder: &strict, counts: &counts).lastRejection?.reason == .timestamp)
         #expect(counts.byName["timestamp"] == 3)
+    }
+
+    /// A long token whose magnitude alone puts it at zero decodes as zero.
+    @Test func longTokensThatUnderflowDecodeAsZero() {
+        var batch = VectorBatch(dimension: 3)
+        var decoder = WireDecoder()
+        var counts = RejectionCounts()
+        let json = #"{"values":[1e-"# + String(repeating: "9", count: 600) + ",-0." + String(repeating: "0", count: 600) + "1,0." + String(repeating: "0", count: 600) + "]}"
+        let outcome = decodeOne([streamFrame, Array(json.utf8)], into: &batch, decoder: &decoder, counts: &counts)
+        #expect(outcome.accepted == 1, "\(String(describing: outcome.lastRejection))")
+        #expect(Array(batch.values) == [0, 0, 0])
+        #expect(decoder.maximumPayloadBytes == 16 << 20)
     }
 
     @Test func firstAcceptedVectorFixesTheDimension() {
