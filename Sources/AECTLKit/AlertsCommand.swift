@@ -10,9 +10,12 @@ public struct AlertsCommand: ParsableCommand {
     @OptionGroup public var options: ControlOptions
     @Option(help: "Only this stream.")
     public var stream: String?
-    @Option(help: "Only alerts since TIME: seconds since the Unix epoch, an ISO 8601 date, or an age like 15m, 2h, 1d.")
+    // `.unconditional` takes the next argument even when it starts with `-`, so `--limit -5`
+    // reaches validation and gets a clear message instead of "Missing value".
+    @Option(parsing: .unconditional,
+            help: "Only alerts since TIME: seconds since the Unix epoch, an ISO 8601 date, or a positive age like 15m, 2h, 1d.")
     public var since: String?
-    @Option(help: "At most N alerts.")
+    @Option(parsing: .unconditional, help: "At most N alerts (1 to \(ControlRequest.maximumAlertsLimit)).")
     public var limit: Int = 20
     @Flag(help: "Print the reply as JSON.")
     public var json = false
@@ -20,18 +23,22 @@ public struct AlertsCommand: ParsableCommand {
     public init() {}
 
     public func validate() throws {
-        guard limit >= 0 else { throw ValidationError("--limit must be >= 0") }
+        guard (1...ControlRequest.maximumAlertsLimit).contains(limit) else {
+            throw ValidationError("--limit must be an integer between 1 and \(ControlRequest.maximumAlertsLimit), got \(limit)")
+        }
         if let since, Self.parseTime(since) == nil {
-            throw ValidationError("--since \(since): expected seconds since the epoch, an ISO 8601 date, or an age like 15m")
+            throw ValidationError("--since \(since): expected seconds since the epoch (not negative), an ISO 8601 date, or a positive age like 15m, 2h, 1d")
         }
     }
 
-    /// Parses `--since`: epoch seconds, ISO 8601, or an age before `now` (`90s`, `15m`, `2h`, `1d`).
+    /// Parses `--since`: epoch seconds (finite, not negative), ISO 8601, or a finite age
+    /// before `now` (`90s`, `15m`, `2h`, `1d`, not negative); nil for anything else.
     public static func parseTime(_ text: String, now: Double = Date().timeIntervalSince1970) -> Double? {
-        if let seconds = Double(text), seconds.isFinite { return seconds }
+        if let seconds = Double(text) { return seconds.isFinite && seconds >= 0 ? seconds : nil }
         let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
-        if let unit = text.last, let scale = units[unit], let amount = Double(text.dropLast()), amount >= 0 {
-            return now - amount * scale
+        if let unit = text.last, let scale = units[unit], let amount = Double(text.dropLast()) {
+            let time = now - amount * scale
+            return amount >= 0 && time.isFinite ? time : nil
         }
         let iso = ISO8601DateFormatter()
         if let date = iso.date(from: text) { return date.timeIntervalSince1970 }

@@ -7,10 +7,25 @@ public struct ControlOptions: ParsableArguments {
     @Option(help: "aed's control endpoint (default: $AED_CONTROL, /run/aed/control.sock when installed, else ipc://./state/control.sock).")
     public var control: String?
 
-    @Option(help: "Seconds to wait for aed's reply.")
+    // `.unconditional` so `--timeout -1` reaches validation instead of "Missing value".
+    @Option(parsing: .unconditional, help: "Seconds to wait for aed's reply (more than 0, at most \(Int(Self.maximumTimeout))).")
     public var timeout: Double = 5
 
+    /// The longest `--timeout`, in seconds (one day; the socket option holds milliseconds in 32 bits).
+    public static let maximumTimeout: Double = 86_400
+
     public init() {}
+
+    /// Rejects an empty `--control` (which would otherwise fall back to the default silently)
+    /// and a `--timeout` that is not a positive number of seconds up to `maximumTimeout`.
+    public func validate() throws {
+        if let control, control.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--control must not be empty; leave it out to use the default endpoint")
+        }
+        guard timeout.isFinite, timeout > 0, timeout <= Self.maximumTimeout else {
+            throw ValidationError("--timeout must be a number of seconds greater than 0 and at most \(Int(Self.maximumTimeout)), got \(timeout)")
+        }
+    }
 
     /// The endpoint after `ControlEndpoint.resolve`.
     public var endpoint: String { ControlEndpoint.resolve(explicit: control) }

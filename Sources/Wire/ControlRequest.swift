@@ -10,8 +10,8 @@ public enum ControlRequest: Sendable, Equatable, Codable {
     /// (`RetrainReply`).
     case retrain(streams: [String], wait: Bool)
     /// Stored alerts, newest first: of `stream` (nil = all), with vector time at or after `since`
-    /// (seconds since the Unix epoch, nil = all), at most `limit` (nil = the daemon's default);
-    /// answered by `AlertsReply`.
+    /// (seconds since the Unix epoch, nil = all), at most `limit` (1 to `maximumAlertsLimit`,
+    /// nil = the daemon's default); answered by `AlertsReply`.
     case alerts(stream: String?, since: Double?, limit: Int?)
 
     private enum CodingKeys: String, CodingKey {
@@ -27,9 +27,24 @@ public enum ControlRequest: Sendable, Equatable, Codable {
         }
     }
 
+    /// The largest `limit` of an alerts request; larger ones are rejected, not capped.
+    public static let maximumAlertsLimit = 100_000
+
+    /// The commands, in the order error messages list them.
+    public static let commands = ["status", "retrain", "alerts"]
+
     public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        let command = try container.decode(String.self, forKey: .cmd)
+        let container: KeyedDecodingContainer<CodingKeys>
+        do {
+            container = try decoder.container(keyedBy: CodingKeys.self)
+        } catch {
+            throw RequestFieldError(#"request must be a JSON object such as {"cmd": "status"}"#)
+        }
+        let commandList = "\(Self.commands[0]), \(Self.commands[1]) or \(Self.commands[2])"
+        guard container.contains(.cmd) else { throw RequestFieldError("missing \"cmd\" (one of \(commandList))") }
+        guard let command = try? container.decode(String.self, forKey: .cmd) else {
+            throw RequestFieldError("cmd must be a string: \(commandList)")
+        }
         switch command {
         case "status":
             self = .status
@@ -37,15 +52,25 @@ public enum ControlRequest: Sendable, Equatable, Codable {
             self = .retrain(streams: try container.decodeIfPresent([String].self, forKey: .streams) ?? [],
                             wait: try container.decodeIfPresent(Bool.self, forKey: .wait) ?? false)
         case "alerts":
-            let limit = try container.decodeIfPresent(Int.self, forKey: .limit)
-            if let limit, limit < 0 {
-                throw DecodingError.dataCorruptedError(forKey: .limit, in: container, debugDescription: "limit must be >= 0, got \(limit)")
+            let limitMessage = "limit must be an integer between 1 and \(Self.maximumAlertsLimit)"
+            var limit: Int?
+            if container.contains(.limit), try !container.decodeNil(forKey: .limit) {
+                guard let value = try? container.decode(Double.self, forKey: .limit), value.isFinite,
+                      value == value.rounded(), value >= 1, value <= Double(Self.maximumAlertsLimit) else {
+                    throw RequestFieldError(limitMessage)
+                }
+                limit = Int(value)
             }
-            self = .alerts(stream: try container.decodeIfPresent(String.self, forKey: .stream),
-                           since: try container.decodeIfPresent(Double.self, forKey: .since),
-                           limit: limit)
+            var since: Double?
+            if container.contains(.since), try !container.decodeNil(forKey: .since) {
+                guard let value = try? container.decode(Double.self, forKey: .since), value.isFinite else {
+                    throw RequestFieldError("since must be a number of seconds since the Unix epoch")
+                }
+                since = value
+            }
+            self = .alerts(stream: try container.decodeIfPresent(String.self, forKey: .stream), since: since, limit: limit)
         default:
-            throw DecodingError.dataCorruptedError(forKey: .cmd, in: container, debugDescription: "unknown cmd \"\(command)\"")
+            throw RequestFieldError("unknown cmd \"\(command)\"; cmd must be one of \(commandList)")
         }
     }
 
@@ -72,6 +97,8 @@ public enum ControlRequest: Sendable, Equatable, Codable {
     public static func decode(_ bytes: [UInt8]) throws(ControlProtocolError) -> ControlRequest {
         do {
             return try JSONDecoder().decode(ControlRequest.self, from: Data(bytes))
+        } catch let error as RequestFieldError {
+            throw .badRequest(error.message)
         } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
             throw .badRequest("request is not valid JSON")
         } catch let DecodingError.dataCorrupted(context) {
@@ -80,8 +107,10 @@ public enum ControlRequest: Sendable, Equatable, Codable {
             throw .badRequest("missing \"\(key.stringValue)\"")
         } catch let DecodingError.typeMismatch(_, context) {
             throw .badRequest("wrong type for \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\"")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw .badRequest("null for \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\"")
         } catch {
-            throw .badRequest("request is not valid: \(error)")
+            throw .badRequest("request is not valid")
         }
     }
 
@@ -89,6 +118,12 @@ public enum ControlRequest: Sendable, Equatable, Codable {
     public func encoded() -> [UInt8] {
         (try? ControlCoding.encoder.encode(self)).map { Array($0) } ?? Array(#"{"cmd":"status"}"#.utf8)
     }
+}
+
+/// A request field with a bad value, carrying the message the client sees.
+struct RequestFieldError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
 }
 
 /// Errors of the control protocol.

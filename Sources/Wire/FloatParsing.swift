@@ -166,6 +166,26 @@ enum DecimalNumber {
         return slow(bytes, from: start, to: scan.end) { strtof($0, nil) }
     }
 
+    /// The value of a token longer than `maximumTokenLength` when its magnitude alone decides
+    /// it: `±infinity` when its leading digit's decimal exponent is at least `overflowExponent`
+    /// (39 for `Float`, 309 for `Double`), `±0` when the token is all zeros or that exponent is
+    /// at most `underflowExponent` (-47 for `Float`, -325 for `Double`: below half the least
+    /// subnormal); nil otherwise (an in-range long token, which the caller rejects).
+    static func longTokenValue(_ scan: Scan, overflowExponent: Int, underflowExponent: Int) -> Double? {
+        let sign: Double = scan.negative ? -1 : 1
+        guard scan.mantissa != 0 else { return sign * 0 }
+        var digits = 0
+        var mantissa = scan.mantissa
+        while mantissa > 0 {
+            digits += 1
+            mantissa /= 10
+        }
+        let leading = scan.exponent + digits - 1
+        if leading >= overflowExponent { return sign * .infinity }
+        if leading <= underflowExponent { return sign * 0 }
+        return nil
+    }
+
     @inline(__always)
     static func fastDouble(_ scan: Scan) -> Double? {
         guard !scan.inexact, scan.mantissa <= (1 << 53), scan.exponent >= -22, scan.exponent <= 22 else {

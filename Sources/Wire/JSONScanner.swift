@@ -123,7 +123,14 @@ struct JSONScanner {
         }
         let start = index
         guard let scan = DecimalNumber.scan(bytes, from: start) else { throw malformedValue(first) }
-        guard scan.end - start <= DecimalNumber.maximumTokenLength else { throw Self.malformed("number token too long") }
+        guard scan.end - start <= DecimalNumber.maximumTokenLength else {
+            // Out of range is out of range however it is spelt (the caller rejects it as non-finite).
+            guard let value = DecimalNumber.longTokenValue(scan, overflowExponent: 39, underflowExponent: -47) else {
+                throw Self.malformed("number token longer than \(DecimalNumber.maximumTokenLength) bytes")
+            }
+            index = scan.end
+            return Float(value)
+        }
         index = scan.end
         return DecimalNumber.float(scan, bytes, from: start)
     }
@@ -133,7 +140,9 @@ struct JSONScanner {
         let first = try peek()
         let start = index
         guard let scan = DecimalNumber.scan(bytes, from: start) else { throw malformedValue(first) }
-        guard scan.end - start <= DecimalNumber.maximumTokenLength else { throw Self.malformed("number token too long") }
+        guard scan.end - start <= DecimalNumber.maximumTokenLength else {
+            throw Self.malformed("number token longer than \(DecimalNumber.maximumTokenLength) bytes")
+        }
         index = scan.end
         let value = DecimalNumber.double(scan, bytes, from: start)
         guard value.isFinite else { throw Self.malformed("number outside Double range") }

@@ -1,7 +1,8 @@
 /// Why a message or vector was rejected; the raw values are the counter names in status output
 /// and match the Python peer (`bench/wire.py`).
 public enum RejectionReason: String, CaseIterable, Sendable, Codable, Hashable {
-    /// Not exactly two frames `[stream][payload]`.
+    /// Not exactly two frames `[stream][payload]` (the name is checked first: a lone frame that
+    /// is not a valid stream name counts as `.stream`).
     case frames
     /// Stream name not 1-128 bytes of `[A-Za-z0-9._:/-]`.
     case stream
@@ -13,10 +14,14 @@ public enum RejectionReason: String, CaseIterable, Sendable, Codable, Hashable {
     case size
     /// A vector whose dimension differs from the stream's.
     case dimension = "dim"
-    /// A vector holding NaN, an infinity, or a number outside `Float` range (|x| > 3.4028235e38).
+    /// A vector holding NaN, an infinity, or a number outside `Float` range (|x| > 3.4028235e38),
+    /// however long its token.
     case nonfinite
     /// A batch with no vectors.
     case empty
+    /// A vector whose `ts` is negative or beyond `WireDecoder.maximumTimestamp` (by default
+    /// 2^33 s, the year 2242): usually a publisher sending milliseconds instead of seconds.
+    case timestamp
 }
 
 /// One rejection: the reason, how many vectors it cost (1 when the message could not be
@@ -51,6 +56,7 @@ public struct RejectionCounts: Sendable, Equatable, Codable {
     private var dimension = 0
     private var nonfinite = 0
     private var empty = 0
+    private var timestamp = 0
 
     /// All zero.
     public init() {}
@@ -66,6 +72,7 @@ public struct RejectionCounts: Sendable, Equatable, Codable {
             case .dimension: dimension
             case .nonfinite: nonfinite
             case .empty: empty
+            case .timestamp: timestamp
             }
         }
         set {
@@ -77,6 +84,7 @@ public struct RejectionCounts: Sendable, Equatable, Codable {
             case .dimension: dimension = newValue
             case .nonfinite: nonfinite = newValue
             case .empty: empty = newValue
+            case .timestamp: timestamp = newValue
             }
         }
     }
@@ -87,7 +95,7 @@ public struct RejectionCounts: Sendable, Equatable, Codable {
     }
 
     /// The sum over all reasons.
-    public var total: Int { frames + stream + malformed + size + dimension + nonfinite + empty }
+    public var total: Int { frames + stream + malformed + size + dimension + nonfinite + empty + timestamp }
 
     /// Non-zero counts keyed by reason name (`"dim"`, `"nonfinite"`, ...), for status output.
     public var byName: [String: Int] {

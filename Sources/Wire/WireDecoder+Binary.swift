@@ -8,7 +8,7 @@ import Darwin
 
 extension WireDecoder {
     /// Decodes an `AEV1` payload: header checks, one `memcpy` of the rows, a finiteness check
-    /// per row (non-finite rows are dropped and counted).
+    /// per row (non-finite rows and rows with an implausible timestamp are dropped and counted).
     func decodeBinary(_ payload: UnsafeRawBufferPointer, into batch: inout VectorBatch,
                       outcome: inout DecodeOutcome, rejections: inout RejectionCounts) {
         guard payload.count >= BinaryFormat.headerSize else {
@@ -52,6 +52,17 @@ extension WireDecoder {
         if sequenceOffset != nil { offset += 8 * count }
         let valuesOffset = offset
 
+        var badTimestamps = false
+        if let timestampsOffset {
+            for row in 0..<count where isImplausible(timestamp: Double(bitPattern: UInt64(littleEndian:
+                payload.loadUnaligned(fromByteOffset: timestampsOffset + 8 * row, as: UInt64.self)))) {
+                badTimestamps = true
+                break
+            }
+        }
+        var nonfiniteRows = 0
+        var timestampRows = 0
+        var firstBadTimestamp: Double?
         var written = start
         batch.valueStorage.withUnsafeMutableBufferPointer { values in
             batch.timestampStorage.withUnsafeMutableBufferPointer { timestamps in
@@ -65,8 +76,9 @@ extension WireDecoder {
                     }
                     #endif
                     let rowBits = UnsafeMutableRawPointer(valuesBase).assumingMemoryBound(to: UInt32.self)
-                    // Fast path: no non-finite value in the whole block (checked 16 lanes at a time).
-                    if !WireDecoder.containsNonFinite(rowBits + start * dimension, count: count * dimension) {
+                    // Fast path: no non-finite value in the whole block (checked 16 lanes at a time)
+                    // and no implausible timestamp.
+                    if !badTimestamps && !WireDecoder.containsNonFinite(rowBits + start * dimension, count: count * dimension) {
                         if let timestampsOffset {
                             for row in 0..<count {
                                 // A non-finite timestamp means "none": receive time is used.
@@ -91,7 +103,19 @@ extension WireDecoder {
                     for row in 0..<count {
                         // A float is non-finite exactly when its exponent bits are all ones.
                         let rowStart = (start + row) * dimension
-                        if WireDecoder.containsNonFinite(rowBits + rowStart, count: dimension) { continue }
+                        if WireDecoder.containsNonFinite(rowBits + rowStart, count: dimension) {
+                            nonfiniteRows += 1
+                            continue
+                        }
+                        if let timestampsOffset {
+                            let timestamp = Double(bitPattern: UInt64(littleEndian:
+                                payload.loadUnaligned(fromByteOffset: timestampsOffset + 8 * row, as: UInt64.self)))
+                            if isImplausible(timestamp: timestamp) {
+                                timestampRows += 1
+                                firstBadTimestamp = firstBadTimestamp ?? timestamp
+                                continue
+                            }
+                        }
                         if written != start + row {
                             memmove(valuesBase + written * dimension, valuesBase + rowStart, dimension * 4)
                         }
@@ -120,8 +144,11 @@ extension WireDecoder {
             batch.setCount(written)
         }
         outcome.accepted += accepted
-        if accepted < count {
-            outcome.reject(WireRejection(.nonfinite, count: count - accepted, detail: "NaN or infinite value"), into: &rejections)
+        if nonfiniteRows > 0 {
+            outcome.reject(WireRejection(.nonfinite, count: nonfiniteRows, detail: "NaN or infinite value"), into: &rejections)
+        }
+        if timestampRows > 0, let firstBadTimestamp {
+            outcome.reject(WireRejection(.timestamp, count: timestampRows, detail: timestampDetail(firstBadTimestamp)), into: &rejections)
         }
     }
 }
@@ -139,5 +166,14 @@ extension WireDecoder {
             accumulator |= (bits[index] & 0x7FFF_FFFF) &+ 0x0080_0000
         }
         return accumulator & 0x8000_0000 != 0
+    }
+}
+
+extension WireDecoder {
+    /// The log detail for an implausible timestamp, with the milliseconds hint.
+    func timestampDetail(_ timestamp: Double) -> String {
+        if timestamp < 0 { return "ts \(timestamp) is negative" }
+        let hint = timestamp / 1000 <= maximumTimestamp ? " (milliseconds instead of seconds?)" : ""
+        return "ts \(timestamp) s beyond \(maximumTimestamp)\(hint)"
     }
 }

@@ -25,6 +25,7 @@ extension WireDecoder {
             var sawBatch = false
             var sawTimestamp = false
             var sawSequence = false
+            var emptyBatch = false
             if try !scanner.consume(UInt8(ascii: "}")) {
                 repeat {
                     let key = try scanner.key()
@@ -42,7 +43,7 @@ extension WireDecoder {
                     } else if scanner.keyEquals(key, "batch") {
                         guard !sawBatch else { throw JSONScanner.malformed("duplicate key batch") }
                         sawBatch = true
-                        try parseBatch(&scanner, into: &batch, outcome: &localOutcome, rejections: &local)
+                        emptyBatch = try parseBatch(&scanner, into: &batch, outcome: &localOutcome, rejections: &local)
                     } else {
                         try scanner.skipValue()
                     }
@@ -52,6 +53,7 @@ extension WireDecoder {
             guard scanner.atEnd() else { throw JSONScanner.malformed("trailing bytes after the JSON object") }
             if sawBatch {
                 guard !single.hasValues else { throw JSONScanner.malformed("both values and batch") }
+                guard !emptyBatch else { throw WireRejection(.empty, detail: "empty batch") }
             } else {
                 guard single.hasValues else { throw JSONScanner.malformed("no values or batch") }
                 commit(single, into: &batch, outcome: &localOutcome, rejections: &local)
@@ -117,13 +119,12 @@ extension WireDecoder {
         return try scanner.unsignedInteger()
     }
 
-    /// Parses `[{...}, ...]`, committing each vector as it completes.
+    /// Parses `[{...}, ...]`, committing each vector as it completes; returns true when the
+    /// batch is empty (`[]`), which the caller rejects once the whole object is known to be valid.
     mutating func parseBatch(_ scanner: inout JSONScanner, into batch: inout VectorBatch,
-                             outcome: inout DecodeOutcome, rejections: inout RejectionCounts) throws(WireRejection) {
+                             outcome: inout DecodeOutcome, rejections: inout RejectionCounts) throws(WireRejection) -> Bool {
         try scanner.expect(UInt8(ascii: "["))
-        if try scanner.consume(UInt8(ascii: "]")) {
-            throw WireRejection(.empty, detail: "empty batch")
-        }
+        if try scanner.consume(UInt8(ascii: "]")) { return true }
         repeat {
             try scanner.expect(UInt8(ascii: "{"))
             var item = ParsedVector()
@@ -153,6 +154,7 @@ extension WireDecoder {
             commit(item, into: &batch, outcome: &outcome, rejections: &rejections)
         } while try scanner.consume(UInt8(ascii: ","))
         try scanner.expect(UInt8(ascii: "]"))
+        return false
     }
 
     /// Appends the vector in `scratch`, or counts why it cannot be appended.
@@ -169,6 +171,10 @@ extension WireDecoder {
         }
         if vector.nonfinite {
             outcome.reject(WireRejection(.nonfinite, detail: "NaN, infinite or outside Float range"), into: &rejections)
+            return
+        }
+        if isImplausible(timestamp: vector.timestamp) {
+            outcome.reject(WireRejection(.timestamp, detail: timestampDetail(vector.timestamp)), into: &rejections)
             return
         }
         let row = batch.count

@@ -10,23 +10,43 @@ import ZeroMQ
 /// for finiteness in place. A decoder is a small value with reusable scratch space; give each
 /// ingest thread its own.
 public struct WireDecoder: Sendable {
-    /// The largest payload accepted, in bytes (default 64 MiB); larger ones are rejected with
+    /// The largest payload accepted, in bytes (default 16 MiB, as the daemon's
+    /// `max_message_size`); larger ones are rejected with
     /// `.size`. Set `ZMQ_MAXMSGSIZE` on the socket as well, so libzmq never buffers more.
     public var maximumPayloadBytes: Int
+
+    /// The latest timestamp accepted, in seconds since the Unix epoch (default 2^33 s, in the
+    /// year 2242); a vector with a later or a negative `ts` is rejected with `.timestamp`. A
+    /// publisher sending milliseconds (about 1.7e12 today) lands far beyond it.
+    public var maximumTimestamp: Double
+
+    /// The default `maximumTimestamp`: 2^33 s after the Unix epoch (the year 2242).
+    public static let defaultMaximumTimestamp: Double = 8_589_934_592
 
     /// Scratch for one JSON vector's values before its dimension is known to be right.
     var scratch: [Float] = []
 
-    /// Creates a decoder that accepts payloads up to `maximumPayloadBytes`.
-    public init(maximumPayloadBytes: Int = 64 << 20) {
+    /// Creates a decoder that accepts payloads up to `maximumPayloadBytes` and timestamps in
+    /// `[0, maximumTimestamp]` seconds since the Unix epoch.
+    public init(maximumPayloadBytes: Int = 16 << 20, maximumTimestamp: Double = WireDecoder.defaultMaximumTimestamp) {
         self.maximumPayloadBytes = maximumPayloadBytes
+        self.maximumTimestamp = maximumTimestamp
         scratch.reserveCapacity(256)
     }
 
-    /// Checks a received message's envelope: exactly two frames and a valid stream name.
+    /// True when a sent timestamp (seconds; NaN or infinite = none sent) is out of range:
+    /// negative or beyond `maximumTimestamp`.
+    @inline(__always)
+    func isImplausible(timestamp: Double) -> Bool {
+        timestamp.isFinite && (timestamp < 0 || timestamp > maximumTimestamp)
+    }
+
+    /// Checks a received message's envelope: a valid stream name (checked first), then exactly
+    /// two frames.
     ///
     /// Returns the stream name.
-    /// - Throws: `WireRejection` `.frames` (one, three or more frames) or `.stream`.
+    /// - Throws: `WireRejection` `.stream` (the first frame is not a valid name, whatever the
+    ///   frame count), `.frames` (no frames, or a valid name in one, three or more frames).
     public static func stream(of message: MultipartMessage) throws(WireRejection) -> String {
         guard message.frameCount >= 1 else { throw WireRejection(.frames, detail: "no frames") }
         let name = try message[0].withUnsafeBytes { (bytes) throws(WireRejection) -> String in

@@ -15,6 +15,38 @@ import Wire
         #expect(AlertsCommand.parseTime("yesterday") == nil)
     }
 
+    /// Negative numbers reach validation (not "Missing value") and every message names the rule.
+    @Test(arguments: [
+        (["alerts", "--limit", "-5"], "--limit must be an integer between 1 and 100000"),
+        (["alerts", "--limit", "0"], "--limit must be an integer between 1 and 100000"),
+        (["alerts", "--limit", "100001"], "--limit must be an integer between 1 and 100000"),
+        (["alerts", "--since", "-1h"], "positive age"),
+        (["alerts", "--since", "1e400s"], "positive age"),
+        (["alerts", "--since", "-5"], "not negative"),
+        (["status", "--timeout", "-1"], "--timeout must be a number of seconds greater than 0"),
+        (["status", "--timeout", "0"], "--timeout must be a number of seconds greater than 0"),
+        (["status", "--timeout", "1e300"], "--timeout must be a number of seconds greater than 0"),
+        (["status", "--control", ""], "--control must not be empty"),
+        (["alerts", "--control", " "], "--control must not be empty"),
+    ])
+    func badOptionsGetAClearMessage(arguments: [String], expected: String) {
+        do {
+            _ = try AECTL.parseAsRoot(arguments)
+            Issue.record("\(arguments) parsed")
+        } catch {
+            let message = AECTL.message(for: error)
+            #expect(message.contains(expected), "\(arguments): \(message)")
+            #expect(!message.contains("Missing value"))
+        }
+    }
+
+    @Test func sinceRejectsOutOfRangeTimes() {
+        #expect(AlertsCommand.parseTime("1e400s") == nil)
+        #expect(AlertsCommand.parseTime("-1h") == nil)
+        #expect(AlertsCommand.parseTime("1e400") == nil)
+        #expect(AlertsCommand.parseTime("0s", now: 5) == 5)
+    }
+
     @Test func validationRejectsBadOptions() {
         #expect(throws: (any Error).self) { try AlertsCommand.parse(["--limit", "-1"]) }
         #expect(throws: (any Error).self) { try AlertsCommand.parse(["--since", "soon"]) }

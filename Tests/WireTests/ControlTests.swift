@@ -28,12 +28,30 @@ struct ControlTests {
         (#"not json"#, "not valid JSON"),
         (#"{"streams": []}"#, "missing \"cmd\""),
         (#"{"cmd": "explode"}"#, "unknown cmd"),
-        (#"{"cmd": "alerts", "limit": "ten"}"#, "wrong type"),
-        (#"{"cmd": "alerts", "limit": -1}"#, "limit must be"),
+        (#"{"cmd": "alerts", "limit": "ten"}"#, "limit must be an integer between 1 and 100000"),
+        (#"{"cmd": "retrain", "streams": "s1"}"#, "wrong type for \"streams\""),
+        (#"{"cmd": "alerts", "limit": -1}"#, "limit must be an integer between 1 and 100000"),
+        (#"{"cmd": "alerts", "limit": 0}"#, "limit must be an integer between 1 and 100000"),
+        (#"{"cmd": "alerts", "limit": 1e300}"#, "limit must be an integer between 1 and 100000"),
+        (#"{"cmd": "alerts", "limit": 100001}"#, "limit must be an integer between 1 and 100000"),
+        (#"{"cmd": "alerts", "limit": 2.5}"#, "limit must be an integer between 1 and 100000"),
+        (#"{"cmd": "alerts", "since": "yesterday"}"#, "since must be a number"),
+        (#"{"cmd": null}"#, "cmd must be a string: status, retrain or alerts"),
+        (#"{"cmd": 7}"#, "cmd must be a string: status, retrain or alerts"),
+        (#"null"#, "request must be a JSON object"),
+        (#"[1]"#, "request must be a JSON object"),
     ])
     func badRequestsSayWhatIsWrong(text: String, expected: String) {
         let error = #expect(throws: ControlProtocolError.self) { try ControlRequest.decode(Array(text.utf8)) }
         #expect(error?.description.contains(expected) == true, "\(String(describing: error))")
+        // Never a raw Swift error dump.
+        #expect(error?.description.contains("DecodingError") == false && error?.description.contains("Context(") == false)
+    }
+
+    @Test func limitBoundsAndNullsAreAccepted() throws {
+        #expect(try ControlRequest.decode(Array(#"{"cmd":"alerts","limit":100000,"since":null}"#.utf8)) == .alerts(stream: nil, since: nil, limit: 100_000))
+        #expect(try ControlRequest.decode(Array(#"{"cmd":"alerts","limit":1.0,"since":1e9}"#.utf8)) == .alerts(stream: nil, since: 1e9, limit: 1))
+        #expect(try ControlRequest.decode(Array(#"{"cmd":"alerts","limit":null}"#.utf8)) == .alerts(stream: nil, since: nil, limit: nil))
     }
 
     @Test func repliesCarryOkOrError() throws {

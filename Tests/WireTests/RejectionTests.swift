@@ -91,6 +91,21 @@ let badInputs: [BadInput] = {
         // Empty
         BadInput("binary count zero", payload: binaryHeader(dimension: 3, count: 0, flags: 0, bodyBytes: 0), .empty),
         BadInput("JSON empty batch", json: #"{"batch":[]}"#, .empty),
+        BadInput("JSON values and empty batch", json: #"{"values":[1,2,3],"batch":[]}"#, .malformed),
+        BadInput("JSON empty batch and values", json: #"{"batch":[],"values":[1,2,3]}"#, .malformed),
+        BadInput("lone frame that is not a stream name", [Array("bad name".utf8)], .stream),
+        // Out of range however long the token
+        BadInput("JSON 100000-digit integer", json: #"{"values":[1,"# + "9" + String(repeating: "0", count: 99_999) + ",3]}", .nonfinite),
+        BadInput("JSON 100000-digit negative integer", json: #"{"values":[1,-"# + "1" + String(repeating: "7", count: 99_999) + ",3]}", .nonfinite),
+        BadInput("JSON huge exponent", json: #"{"values":[1,1e"# + String(repeating: "9", count: 1000) + ",3]}", .nonfinite),
+        BadInput("JSON long in-range token", json: #"{"values":[1,0."# + String(repeating: "3", count: 600) + ",3]}", .malformed),
+        // Timestamp
+        BadInput("JSON ts 1e300", json: #"{"values":[1,2,3],"ts":1e300}"#, .timestamp),
+        BadInput("JSON ts negative", json: #"{"values":[1,2,3],"ts":-1e12}"#, .timestamp),
+        BadInput("JSON ts 1e15", json: #"{"values":[1,2,3],"ts":1e15}"#, .timestamp),
+        BadInput("JSON ts in milliseconds", json: #"{"values":[1,2,3],"ts":1732870000250}"#, .timestamp),
+        BadInput("JSON batch ts in milliseconds", json: #"{"batch":[{"values":[1,2,3],"ts":1732870000250},{"values":[1,2,3],"ts":-1}]}"#, .timestamp, vectors: 2),
+        BadInput("binary ts in milliseconds", payload: WireEncoder.encode(.binary, values: [1, 2, 3, 4, 5, 6], dimension: 3, timestamps: [1_732_870_000_250, 1e300]), .timestamp, vectors: 2),
     ]
 }()
 
@@ -137,6 +152,44 @@ struct RejectionTests {
         #expect(Array(batch.values.suffix(4)) == [1, 1, 3, 3])
         #expect(Array(batch.timestamps.suffix(2)) == [10, 12])
         #expect(Array(batch.sequenceNumbers.suffix(2)) == [0, 2])
+    }
+
+    /// A timestamp is accepted up to `maximumTimestamp` and 0 onwards; out-of-range rows of a
+    /// batch are dropped alone, NaN still means "none sent".
+    @Test func implausibleTimestampsAreDroppedOneByOne() {
+        var batch = VectorBatch(dimension: 2)
+        var decoder = WireDecoder()
+        var counts = RejectionCounts()
+        let json = #"{"batch":[{"values":[1,2],"ts":0},{"values":[9,9],"ts":1732870000250},{"values":[3,4],"ts":8589934592}]}"#
+        let outcome = decodeOne([streamFrame, Array(json.utf8)], into: &batch, decoder: &decoder, counts: &counts)
+        #expect(outcome.accepted == 2 && outcome.rejected == 1)
+        #expect(outcome.lastRejection?.detail.contains("milliseconds") == true)
+        #expect(Array(batch.timestamps) == [0, 8_589_934_592])
+
+        let binary = WireEncoder.encode(.binary, values: [5, 5, 6, 6, .nan, 7, 8, 8], dimension: 2,
+                                        timestamps: [-0.5, 12, 13, .nan], sequenceNumbers: [0, 1, 2, 3])
+        let second = decodeOne([streamFrame, binary], into: &batch, decoder: &decoder, counts: &counts)
+        #expect(second.accepted == 2 && second.rejected == 2)
+        #expect(counts[.timestamp] == 2 && counts[.nonfinite] == 1)
+        #expect(Array(batch.values.suffix(4)) == [6, 6, 8, 8])
+        #expect(batch.timestamp(2) == 12 && batch.timestamp(3) == nil)
+        #expect(Array(batch.sequenceNumbers.suffix(2)) == [1, 3])
+
+        var strict = WireDecoder(maximumTimestamp: 100)
+        #expect(decodeOne([streamFrame, Array(#"{"values":[1,2],"ts":101}"#.utf8)], into: &batch, decoder: &strict, counts: &counts).lastRejection?.reason == .timestamp)
+        #expect(counts.byName["timestamp"] == 3)
+    }
+
+    /// A long token whose magnitude alone puts it at zero decodes as zero.
+    @Test func longTokensThatUnderflowDecodeAsZero() {
+        var batch = VectorBatch(dimension: 3)
+        var decoder = WireDecoder()
+        var counts = RejectionCounts()
+        let json = #"{"values":[1e-"# + String(repeating: "9", count: 600) + ",-0." + String(repeating: "0", count: 600) + "1,0." + String(repeating: "0", count: 600) + "]}"
+        let outcome = decodeOne([streamFrame, Array(json.utf8)], into: &batch, decoder: &decoder, counts: &counts)
+        #expect(outcome.accepted == 1, "\(String(describing: outcome.lastRejection))")
+        #expect(Array(batch.values) == [0, 0, 0])
+        #expect(decoder.maximumPayloadBytes == 16 << 20)
     }
 
     @Test func firstAcceptedVectorFixesTheDimension() {
