@@ -5,7 +5,7 @@ import Testing
 /// Payloads written by Python encoders must decode here, and ours must decode there.
 ///
 /// Runs when `python3` with numpy is available: it uses the encoders of `examples/publish.py`
-/// and, when `AED_WIRE_PEER` names the peer's `wire.py` folder, that module too.
+/// and the peer's `wire.py`, from `AED_WIRE_PEER` or else `../shared/bench` beside the repository.
 @Suite("Python interop")
 struct PythonInteropTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -80,9 +80,16 @@ struct PythonInteropTests {
         #expect(counts.total == 0)
     }
 
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["AED_WIRE_PEER"] != nil && pythonAvailable))
+    /// The folder holding the peer's `wire.py`, or nil without one.
+    static var peerFolder: String? {
+        let candidates: [String?] = [ProcessInfo.processInfo.environment["AED_WIRE_PEER"],
+                          repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/bench").path]
+        return candidates.compactMap { $0 }.first { FileManager.default.fileExists(atPath: $0 + "/wire.py") }
+    }
+
+    @Test(.enabled(if: peerFolder != nil && pythonAvailable))
     func peerEncodesAndDecodesOurs() throws {
-        let peer = ProcessInfo.processInfo.environment["AED_WIRE_PEER"] ?? "."
+        let peer = Self.peerFolder ?? "."
         // Ours into the peer's validator (no seq in binary: the peer predates the seq flag).
         let rows: [Float] = (0..<(4 * 38)).map { Float($0) / 7 }
         var input = Data()
