@@ -28,24 +28,6 @@ public struct StatusDetails: Decodable, Sendable, Equatable {
         public var minimumSamples: Int?
         public var alertsByDetector: [String: Int]?
         public var episodes: [String: Int]?
-        public var runs: [RunDetails]?
-    }
-
-    /// One detector's last training run.
-    public struct RunDetails: Decodable, Sendable, Equatable {
-        public var detector: String
-        /// `ok`, `failed`, `skipped`.
-        public var outcome: String
-        public var reason: String?
-        public var started: Double
-        public var finished: Double
-        public var samples: Int
-        public var epochs: Int
-        public var trainLoss: Double?
-        public var validationLoss: Double?
-        public var threshold: Double?
-        public var heldOutFalsePositiveRate: Double?
-        public var modelVersion: Int?
-        public var trigger: String?
+        public var runs: [TrainingRunSummary]?
     }
 }

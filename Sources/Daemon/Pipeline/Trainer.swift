@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Store
 import Tensor
+import Wire
 
 /// The retrain thread: fits candidate models off the ingest path, calibrates their thresholds
 /// on held-out buffer data, and promotes only sane ones.

@@ -1,4 +1,5 @@
 import Foundation
+import Wire
 
 /// What the trainer hands back to the ingest thread.
 enum TrainingEvent: Sendable {
