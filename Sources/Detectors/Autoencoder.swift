@@ -119,11 +119,9 @@ public struct Autoencoder: AnomalyDetector {
     /// The stored form: configuration and scaler as JSON, weights in the engine's checkpoint format.
     /// - Throws: when the configuration cannot be encoded.
     public func saved() throws -> SavedDetector {
-        let encoderJSON = JSONEncoder()
-        encoderJSON.outputFormatting = [.sortedKeys]
-        return SavedDetector(
-            kind: kind, configuration: try encoderJSON.encode(configuration), scaler: try encoderJSON.encode(scaler),
-            weights: Data(Checkpoint.encode(encoder.namedTensors + decoder.namedTensors)))
+        try SavedDetector(
+            kind: kind, configuration: configuration, scaler: scaler,
+            parameters: encoder.namedTensors + decoder.namedTensors)
     }
 
     /// Restores an autoencoder saved by `saved()`.

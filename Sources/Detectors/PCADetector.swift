@@ -128,11 +128,9 @@ public struct PCADetector: AnomalyDetector {
     /// The stored form: configuration and scaler as JSON, the axes as checkpoint tensor `components`.
     /// - Throws: when the configuration cannot be encoded.
     public func saved() throws -> SavedDetector {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return SavedDetector(
-            kind: .pca, configuration: try encoder.encode(configuration), scaler: try encoder.encode(scaler),
-            weights: Data(Checkpoint.encode([(name: "components", tensor: components)])))
+        try SavedDetector(
+            kind: .pca, configuration: configuration, scaler: scaler,
+            parameters: [(name: "components", tensor: components)])
     }
 
     /// Restores a detector saved by `saved()`.

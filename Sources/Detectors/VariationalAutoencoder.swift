@@ -291,13 +291,9 @@ public struct VariationalAutoencoder: AnomalyDetector {
     /// engine's checkpoint format. The scoring noise is re-drawn from `scoringSeed` on load.
     /// - Throws: when the configuration cannot be encoded.
     public func saved() throws -> SavedDetector {
-        let json = JSONEncoder()
-        json.outputFormatting = [.sortedKeys]
         let tensors = encoder.namedTensors + meanHead.namedTensors + logVarianceHead.namedTensors + decoder.namedTensors
             + [(name: "likelihood.rawVariance", tensor: rawDecoderVariance)]
-        return SavedDetector(
-            kind: kind, configuration: try json.encode(configuration), scaler: try json.encode(scaler),
-            weights: Data(Checkpoint.encode(tensors)))
+        return try SavedDetector(kind: kind, configuration: configuration, scaler: scaler, parameters: tensors)
     }
 
     /// Restores a VAE saved by `saved()`.
