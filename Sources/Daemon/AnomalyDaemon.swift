@@ -167,7 +167,17 @@ public final class AnomalyDaemon: @unchecked Sendable {
         let writer = AlertWriter(store: store, logger: logger, retention: config.alerts.retention)
         self.trainer = trainer
         self.writer = writer
-        return IngestLoop(daemon: self, store: store, trainer: trainer, writer: writer, streams: restored)
+        let scheduler = RetrainScheduler(logger: logger) { job in trainer.jobs.put(job) }
+        for (name, runtime) in restored {
+            scheduler.restore(stream: name, runs: restoredRuns(store: store, stream: name, runtime: runtime))
+        }
+        let pipeline = StreamPipeline(
+            configuration: config, restored: restored, store: store, trainer: trainer, writer: writer,
+            scheduler: scheduler, logger: logger, now: Date().timeIntervalSince1970)
+        let environment = IngestEnvironment(
+            stopFlag: stopFlag, reloadRequests: reloadRequests, sharedConfiguration: configuration, notifier: notifier,
+            logger: logger, startTime: startTime)
+        return IngestLoop(environment: environment, pipeline: pipeline)
     }
 
     /// Starts the ingest thread: it binds every socket (the returned value tells how that
@@ -183,7 +193,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 bound.set(.success(endpoints))
                 ingest.run()
                 notifier.stopping()
-                if !skipsFinalSnapshot.withLock({ $0 }) { ingest.snapshotBuffers() }
+                if !skipsFinalSnapshot.withLock({ $0 }) { ingest.pipeline.snapshotBuffers() }
             } catch {
                 bound.set(.failure(error))
             }
@@ -269,9 +279,10 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 let settings = configuration.settings(forStream: record.name)
                 let runtime = StreamRuntime(
                     name: record.name, settings: settings, dimension: record.dimension,
-                    alerts: configuration.alerts, maximumDimension: configuration.daemon.maxDimension, now: now)
+                    alerts: configuration.alerts, maximumDimension: configuration.daemon.maxDimension, now: now,
+                    restored: true)
                 if let snapshot = try store.bufferSnapshot(stream: record.name), snapshot.dimension == record.dimension {
-                    runtime.restoreBuffer(Self.floats(snapshot.values))
+                    runtime.restoreBuffer(BufferSnapshotWrite.floats(snapshot.values))
                 }
                 for active in try store.activeModels(stream: record.name) {
                     guard let kind = DetectorKind(rawValue: active.model.detector) else { continue }
@@ -315,18 +326,16 @@ public final class AnomalyDaemon: @unchecked Sendable {
         return streams
     }
 
-    static func floats(_ data: Data) -> [Float] {
-        let count = data.count / 4
-        var values = [Float](repeating: 0, count: count)
-        values.withUnsafeMutableBytes { target in
-            data.withUnsafeBytes { source in
-                target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[0..<(count * 4)]))
-            }
+    /// The last training runs of a restored stream, as the scheduler keeps them.
+    private func restoredRuns(store: Store, stream: String, runtime: StreamRuntime) -> [TrainingRunSummary] {
+        guard let runs = try? store.trainingRuns(stream: stream, limit: 20) else { return [] }
+        return runs.reversed().map { record in
+            let run = record.run
+            return TrainingRunSummary(
+                detector: run.detector, outcome: run.outcome.rawValue, reason: run.reason, started: run.started,
+                finished: run.finished, samples: run.samples, epochs: run.epochs, trainLoss: run.trainLoss,
+                validationLoss: run.validationLoss, threshold: nil, heldOutFalsePositiveRate: nil,
+                modelVersion: runtime.models.first { $0.modelID == run.modelID }?.version, trigger: "restored")
         }
-        return values
-    }
-
-    static func data(_ values: [Float]) -> Data {
-        values.withUnsafeBytes { Data($0) }
     }
 }

@@ -25,6 +25,7 @@ enum Schema {
         Migration(version: 1, name: "initial", apply: v1Initial),
         Migration(version: 2, name: "buffer-snapshots", apply: v2BufferSnapshots),
         Migration(version: 3, name: "alert-episodes", apply: v3AlertEpisodes),
+        Migration(version: 4, name: "level-shifts", apply: v4LevelShifts),
     ]
 
     /// Version 1: streams, models (one active per stream and detector), thresholds, training
@@ -135,6 +136,20 @@ enum Schema {
             ALTER TABLE alerts ADD COLUMN max_severity REAL;
             UPDATE alerts SET last_vector_time = vector_time, last_receive_time = receive_time,
                 max_score = score, max_severity = severity;
+            """)
+    }
+
+    /// Version 4: level shifts, one row per recognised shift: the stream, its detection time
+    /// (vector time, seconds) and the shift as a JSON document (the wire's `LevelShift`).
+    private static func v4LevelShifts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE shifts (
+                id INTEGER PRIMARY KEY,
+                stream_id INTEGER NOT NULL REFERENCES streams(id) ON DELETE CASCADE,
+                detected REAL NOT NULL,
+                document TEXT NOT NULL CHECK (json_valid(document))
+            );
+            CREATE INDEX shifts_stream_detected ON shifts(stream_id, detected);
             """)
     }
 

@@ -71,11 +71,15 @@ public struct AlertsReply: Codable, Sendable, Equatable {
     public var ok: Bool
     /// Alerts, newest first.
     public var alerts: [AlertRecord]
+    /// Level shifts recorded in the same range (stream, `since`), newest first; absent from
+    /// daemons older than the `shifts` table.
+    public var shifts: [LevelShift]?
 
     /// Creates an alerts reply.
-    public init(alerts: [AlertRecord]) {
+    public init(alerts: [AlertRecord], shifts: [LevelShift]? = nil) {
         self.ok = true
         self.alerts = alerts
+        self.shifts = shifts
     }
 }
 

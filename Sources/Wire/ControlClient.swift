@@ -68,8 +68,10 @@ public struct ControlClient: Sendable {
     /// `timeoutMilliseconds` for it to end.
     ///
     /// - Throws: `ControlProtocolError`.
-    public func retrain(streams: [String], wait: Bool, timeoutMilliseconds: Int32? = nil) throws(ControlProtocolError) -> RetrainReply {
-        try ControlReply.decode(RetrainReply.self, from: send(.retrain(streams: streams, wait: wait), timeoutMilliseconds: timeoutMilliseconds))
+    public func retrain(streams: [String], wait: Bool, acceptShift: Bool = false, timeoutMilliseconds: Int32? = nil) throws(ControlProtocolError) -> RetrainReply {
+        try ControlReply.decode(
+            RetrainReply.self,
+            from: send(.retrain(streams: streams, wait: wait, acceptShift: acceptShift), timeoutMilliseconds: timeoutMilliseconds))
     }
 
     /// Lists stored alerts.

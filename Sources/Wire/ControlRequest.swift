@@ -1,14 +1,16 @@
 import Foundation
 
 /// A request of the control protocol (aectl to aed), JSON with a `cmd` discriminator:
-/// `{"cmd": "status"}`, `{"cmd": "retrain", "streams": ["s1"], "wait": true}`,
+/// `{"cmd": "status"}`, `{"cmd": "retrain", "streams": ["s1"], "wait": true, "accept_shift": false}`,
 /// `{"cmd": "alerts", "stream": "s1", "since": 0, "limit": 100}` (DESIGN.md, "Control protocol").
 public enum ControlRequest: Sendable, Equatable, Codable {
     /// Daemon, ingest and per-stream status; answered by `StatusReply`.
     case status
     /// Start a retrain of `streams` (empty = all); with `wait`, reply when it ended
-    /// (`RetrainReply`).
-    case retrain(streams: [String], wait: Bool)
+    /// (`RetrainReply`). With `acceptShift`, each stream's open level shift (recorded under
+    /// `shift_policy = "alert"`) is adopted first: its vectors join the retrain buffer and the
+    /// moved features' history is moved to the new level (docs/DESIGN.md, "Level shifts").
+    case retrain(streams: [String], wait: Bool, acceptShift: Bool = false)
     /// Stored alerts, newest first: of `stream` (nil = all), with vector time at or after `since`
     /// (seconds since the Unix epoch, nil = all), at most `limit` (1 to `maximumAlertsLimit`,
     /// nil = the daemon's default); answered by `AlertsReply`.
@@ -16,6 +18,7 @@ public enum ControlRequest: Sendable, Equatable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case cmd, streams, wait, stream, since, limit
+        case acceptShift = "accept_shift"
     }
 
     /// The `cmd` value.
@@ -50,7 +53,8 @@ public enum ControlRequest: Sendable, Equatable, Codable {
             self = .status
         case "retrain":
             self = .retrain(streams: try container.decodeIfPresent([String].self, forKey: .streams) ?? [],
-                            wait: try container.decodeIfPresent(Bool.self, forKey: .wait) ?? false)
+                            wait: try container.decodeIfPresent(Bool.self, forKey: .wait) ?? false,
+                            acceptShift: try container.decodeIfPresent(Bool.self, forKey: .acceptShift) ?? false)
         case "alerts":
             let limitMessage = "limit must be an integer between 1 and \(Self.maximumAlertsLimit)"
             var limit: Int?
@@ -80,9 +84,10 @@ public enum ControlRequest: Sendable, Equatable, Codable {
         switch self {
         case .status:
             break
-        case .retrain(let streams, let wait):
+        case .retrain(let streams, let wait, let acceptShift):
             try container.encode(streams, forKey: .streams)
             try container.encode(wait, forKey: .wait)
+            if acceptShift { try container.encode(true, forKey: .acceptShift) }
         case .alerts(let stream, let since, let limit):
             try container.encodeIfPresent(stream, forKey: .stream)
             try container.encodeIfPresent(since, forKey: .since)

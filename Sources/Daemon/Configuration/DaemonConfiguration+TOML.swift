@@ -117,6 +117,7 @@ extension DaemonSettings {
         if let value = try section.int("max_dimension", in: 1...1_000_000) { maxDimension = value }
         if let value = try section.duration("status_interval") { statusInterval = value }
         if let value = try section.duration("snapshot_interval") { snapshotInterval = value }
+        if let value = try section.duration("max_clock_skew") { maxClockSkew = value }
     }
 
     static func checkEndpoints(_ endpoints: [String], key: String) throws {
@@ -176,6 +177,16 @@ extension StreamSettings {
         }
         if let value = try section.double("holdout_fraction", lower: 0, upper: 0.9, open: true) { holdoutFraction = value }
         if let value = try section.int("dimension", in: 1...65_536) { dimension = value }
+        if let value = try section.string("shift_policy") {
+            guard let policy = ShiftPolicy(rawValue: value) else {
+                throw ConfigurationError.invalidValue(
+                    key: section.key("shift_policy"), value: "\"\(value)\"", reason: "expected \"adapt\" or \"alert\"")
+            }
+            shiftPolicy = policy
+        }
+        if let value = try section.duration("shift_window") { shiftWindow = value }
+        if let value = try section.int("shift_vectors", in: 6...100_000_000) { shiftVectors = value }
+        if let value = try section.double("shift_alert_rate", lower: 0, upper: 1, open: true) { shiftAlertRate = value }
     }
 }
 

@@ -31,6 +31,12 @@ extension DaemonConfiguration {
                 clamps.append("\(path).batch_size \(settings.batchSize) > training samples \(training); clamped")
                 settings.batchSize = max(1, training)
             }
+            if settings.shiftAlertRate <= settings.targetFalsePositiveRate {
+                let raised = min(0.99, 5 * settings.targetFalsePositiveRate)
+                clamps.append(
+                    "\(path).shift_alert_rate \(settings.shiftAlertRate) is not above the target false-positive rate; raised to \(raised)")
+                settings.shiftAlertRate = raised
+            }
             if settings.retrainInterval > 0, settings.retrainInterval < 10 {
                 clamps.append("\(path).retrain_interval \(settings.retrainInterval)s < 10s; clamped to 10s")
                 settings.retrainInterval = 10

@@ -36,6 +36,10 @@ public struct DaemonSettings: Sendable, Equatable {
     public var snapshotInterval: Double = 300
     /// How often the status line (systemd STATUS= and the log) is refreshed, in seconds.
     public var statusInterval: Double = 10
+    /// How far a vector's `ts` may lie ahead of the daemon's clock, seconds. A vector stamped
+    /// later is scored and buffered as usual but counted (`future_ts`) and given its receive
+    /// time instead, so it cannot move event time (alert times, episodes) forward.
+    public var maxClockSkew: Double = 900
 
     /// The built-in defaults.
     public init() {}

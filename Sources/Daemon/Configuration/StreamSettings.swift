@@ -1,4 +1,5 @@
 import Detectors
+import Wire
 import Foundation
 
 /// The per-stream model and retraining settings; `[defaults]` with `[streams.<name>]` overrides.
@@ -31,6 +32,17 @@ public struct StreamSettings: Sendable, Equatable {
     public var targetFalsePositiveRate: Double = 0.01
     /// Fraction of the buffer held out (never trained on) to calibrate thresholds, in (0, 0.9).
     public var holdoutFraction: Double = 0.25
+    /// What to do about a level shift (a storm of alerts that outlasts the shift window).
+    public var shiftPolicy: ShiftPolicy = .adapt
+    /// A shift is recognised when alerts stay far above the target for at least this long, in
+    /// seconds of vector time, and for at least `shiftVectors` vectors: longer than any
+    /// anomaly episode should last. Anomalies shorter than both are never adopted.
+    public var shiftWindow: Double = 21_600
+    /// The least number of vectors a shift window spans.
+    public var shiftVectors: Int = 360
+    /// The alert rate (any detector) that counts as "far above the target": the window's
+    /// share of alerting vectors must reach it, and each sixth of the window half of it.
+    public var shiftAlertRate: Double = 0.05
     /// The fixed feature count of the stream, or `nil` to take it from the first accepted vector.
     public var dimension: Int? = nil
 

@@ -51,4 +51,21 @@ public struct StreamDocument: Codable, Sendable, Equatable {
     public var alertsDropped: Int
     /// The last training run of each detector.
     public var runs: [TrainingRunSummary]
+    /// Share of recently scored vectors that alerted (any detector), over the last shift window
+    /// (`shift_window`, `shift_vectors`), nil before any vector was scored; compare it with
+    /// `targetFalsePositiveRate` (per detector).
+    public var recentAlertRate: Double? = nil
+    /// Vectors and vector time (seconds) that `recentAlertRate` covers.
+    public var recentAlertVectors: Int = 0
+    public var recentAlertSeconds: Double = 0
+    /// The stream's target false-positive rate per vector and detector.
+    public var targetFalsePositiveRate: Double? = nil
+    /// Level shifts recognised since aed started, and the last one (open while not adopted).
+    public var shifts: Int = 0
+    public var lastShift: LevelShift? = nil
+    /// Vectors stamped more than `max_clock_skew` ahead of the clock (scored at receive time).
+    public var futureTimestamps: Int = 0
+    /// Vectors whose `seq` repeated or went back, and publisher restarts seen in `seq`.
+    public var duplicates: Int = 0
+    public var sequenceRestarts: Int = 0
 }

@@ -1,4 +1,5 @@
 import Store
+import Wire
 
 /// One item of the alert writer's queue: an alert to insert, or an episode's growth.
 ///
@@ -12,4 +13,6 @@ enum AlertWrite: Sendable, Equatable {
     case extend(AlertEpisodeKey, AlertEpisode)
     /// A periodic copy of a stream's retrain buffer to save (a later one replaces it).
     case snapshot(BufferSnapshotWrite)
+    /// A level shift to record.
+    case shift(LevelShift)
 }

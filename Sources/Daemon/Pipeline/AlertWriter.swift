@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Store
+import Wire
 
 /// The store writer thread: commits alerts and episode growth in batched transactions, off
 /// the ingest path.
@@ -111,8 +112,11 @@ final class AlertWriter: @unchecked Sendable {
         var updates: [AlertEpisodeKey: AlertEpisodeUpdate] = [:]
         var updateOrder: [AlertEpisodeKey] = []
         var snapshots: [String: BufferSnapshotWrite] = [:]
+        var shifts: [LevelShift] = []
         for write in batch {
             switch write {
+            case .shift(let shift):
+                shifts.append(shift)
             case .snapshot(let snapshot):
                 snapshots[snapshot.stream] = snapshot
             case .record(let alert, let key):
@@ -132,6 +136,7 @@ final class AlertWriter: @unchecked Sendable {
             }
         }
         saveSnapshots(snapshots.values)
+        saveShifts(shifts)
         let episodeUpdates = updateOrder.compactMap { updates[$0] }
         do {
             let ids = try store.recordAlerts(alerts, extendingEpisodes: episodeUpdates)
@@ -166,6 +171,20 @@ final class AlertWriter: @unchecked Sendable {
         for (key, id) in zip(keys, ids) {
             guard let key, let id else { continue }
             episodeRows[StreamDetector(stream: key.stream, detector: key.detector)] = (key.serial, id)
+        }
+    }
+
+    /// Records level shifts (their streams exist: a shift needs scored vectors).
+    private func saveShifts(_ shifts: [LevelShift]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for shift in shifts {
+            do {
+                let document = String(decoding: try encoder.encode(shift), as: UTF8.self)
+                try store.recordShift(stream: shift.stream, detected: shift.detected, document: document)
+            } catch {
+                logger.error("level shift not recorded", metadata: ["stream": "\(shift.stream)", "error": "\(error)"])
+            }
         }
     }
 

@@ -5,70 +5,47 @@ import Store
 import Wire
 import ZeroMQ
 
-/// The ingest thread: owns the SUB socket, the control REP socket and the alert PUB socket.
+/// The socket owner: the ingest thread's loop over the SUB, control ROUTER and alert PUB sockets.
 ///
-/// Each turn it waits up to 100 ms for either socket, drains every ready message into the
-/// streams' micro-batches (scoring a batch as soon as it reaches `max_batch`), scores what is
-/// left, answers control requests, swaps in models the trainer promoted, and checks the
-/// retrain triggers. Nothing here logs per vector; rejections are logged at most once per
-/// stream and reason every 10 s.
+/// Each turn it waits up to 100 ms for either socket, moves every ready message into a bounded
+/// queue, hands the payloads to the stream pipeline (which scores a batch as soon as it reaches
+/// `max_batch`), scores what is left, answers control requests and lets the pipeline do its
+/// periodic work at the wall clock's time. It also keeps the watchdog, the status line and
+/// reloads. Nothing here logs per vector.
 final class IngestLoop: @unchecked Sendable {
-    unowned let daemon: AnomalyDaemon
-    let store: Store
-    let trainer: Trainer
-    let writer: AlertWriter
-    var streams: [String: StreamRuntime]
-    var configuration: DaemonConfiguration
-    var logger: Logger { daemon.logger }
+    let environment: IngestEnvironment
+    let pipeline: StreamPipeline
+    var logger: Logger { environment.logger }
 
     var context: Context?
     var subscriber: Socket?
     var control: Socket?
     var alertPublisher: Socket?
+    var controlServer: ControlServer?
     var endpoints: AnomalyDaemon.Endpoints?
     /// The `ipc://` control socket file this daemon bound (removed at stop).
     var controlSocketPath: String?
-    var decoder = WireDecoder()
     /// Received messages waiting to be decoded, bounded by `max_queue_bytes`.
     var queue = IngestQueue(maximumBytes: 256 << 20)
     let message = MultipartMessage(maximumStoredFrames: 4)
-    let controlMessage = MultipartMessage(maximumStoredFrames: 4)
-    /// Rejections that could not be attributed to a stream.
-    var unattributed = RejectionCounts()
-    var unattributedExtra: [String: Int] = [:]
-    var lastRejectionLog: [String: Double] = [:]
-    var nextRequestID = 1
-    /// Retrain requests waiting for a run, by stream.
-    var requestedRuns: [String: [Int]] = [:]
-    var completedRequests: [String: Int] = [:]
-    var lastRuns: [String: [String: TrainingRunSummary]] = [:]
-    var lastTick = 0.0
-    var lastStatus = 0.0
-    var lastWatchdog = 0.0
-    /// When the retrain buffers were last handed to the writer (periodic snapshots).
-    var lastSnapshot = Date().timeIntervalSince1970
-    /// Buffer snapshots handed to the writer so far (tests).
-    var snapshotsSubmitted = 0
-    init(daemon: AnomalyDaemon, store: Store, trainer: Trainer, writer: AlertWriter, streams: [String: StreamRuntime]) {
-        self.daemon = daemon
-        self.store = store
-        self.trainer = trainer
-        self.writer = writer
-        self.streams = streams
-        self.configuration = daemon.configuration.withLock { $0 }
-        for (name, runtime) in streams {
-            lastRuns[name] = [:]
-            if let runs = try? store.trainingRuns(stream: name, limit: 20) {
-                for record in runs.reversed() {
-                    let run = record.run
-                    lastRuns[name]?[run.detector] = TrainingRunSummary(
-                        detector: run.detector, outcome: run.outcome.rawValue, reason: run.reason, started: run.started,
-                        finished: run.finished, samples: run.samples, epochs: run.epochs, trainLoss: run.trainLoss,
-                        validationLoss: run.validationLoss, threshold: nil, heldOutFalsePositiveRate: nil,
-                        modelVersion: runtime.models.first { $0.modelID == run.modelID }?.version, trigger: "restored")
-                }
-            }
-        }
+    private var lastTick = 0.0
+    private var lastStatus = 0.0
+    private var lastWatchdog = 0.0
+
+    /// A loop feeding `pipeline`.
+    init(environment: IngestEnvironment, pipeline: StreamPipeline) {
+        self.environment = environment
+        self.pipeline = pipeline
+        pipeline.latencyClock = { Date().timeIntervalSince1970 }
+    }
+
+    var configuration: DaemonConfiguration { pipeline.configuration }
+
+    /// The status reporter over the pipeline.
+    var reporter: StatusReporter {
+        StatusReporter(
+            pipeline: pipeline, writer: pipeline.writer, trainer: pipeline.trainer, startTime: environment.startTime,
+            endpoints: endpoints)
     }
 
     /// Creates and binds the sockets (on the ingest thread, which then owns them).
@@ -97,7 +74,7 @@ final class IngestLoop: @unchecked Sendable {
                 for topic in settings.topics { try subscriber.subscribe(topic) }
             }
         }
-        decoder.maximumPayloadBytes = settings.maxMessageSize
+        pipeline.decoder.maximumPayloadBytes = settings.maxMessageSize
         queue.maximumBytes = settings.maxQueueBytes
         var ingest: [String] = []
         for endpoint in settings.resolvedIngestBinds {
@@ -143,6 +120,12 @@ final class IngestLoop: @unchecked Sendable {
         }
         let endpoints = AnomalyDaemon.Endpoints(ingest: ingest, control: boundControl, alertPublish: alertEndpoint)
         self.endpoints = endpoints
+        controlServer = ControlServer(socket: control, pipeline: pipeline, logger: logger) { [unowned self] in
+            reporter.status(now: Date().timeIntervalSince1970)
+        }
+        if let publisher = alertPublisher {
+            pipeline.publish = { topic, body in _ = try? publisher.sendMultipart([topic, body], dontWait: true) }
+        }
         return endpoints
     }
 
@@ -158,7 +141,7 @@ final class IngestLoop: @unchecked Sendable {
             closeSockets()
             return
         }
-        while !daemon.stopFlag.withLock({ $0 }) {
+        while !environment.stopFlag.withLock({ $0 }) {
             let ready: Int
             do {
                 ready = try poller.wait(timeoutMilliseconds: queue.isEmpty ? 100 : 0)
@@ -167,33 +150,130 @@ final class IngestLoop: @unchecked Sendable {
                 break
             }
             if (ready > 0 && poller.isReady(0)) || !queue.isEmpty { drainIngest(subscriber) }
-            scoreAllPending()
-            if ready > 0 && poller.isReady(1) { drainControl(control) }
+            let now = Date().timeIntervalSince1970
+            pipeline.scoreAllPending(now: now)
+            if ready > 0 && poller.isReady(1) { controlServer?.drain(now: now) }
             tick()
         }
         // Graceful stop: take what already arrived, score it, hand alerts to the writer.
         drainIngest(subscriber, limit: 100_000)
-        scoreAllPending()
+        pipeline.scoreAllPending(now: Date().timeIntervalSince1970)
         closeSockets()
     }
 
-    /// A `retrain --wait` whose reply waits for its runs.
-    struct PendingWait {
-        var envelope: [[UInt8]]
-        var requestID: Int
-        var streams: [String]
-        var deadline: Double
+    /// Receives what ZeroMQ has ready into `queue`, then hands up to `limit` vectors from it to
+    /// the pipeline, receiving again after every scored micro-batch so libzmq's own queue only
+    /// holds what arrives while one batch is scored.
+    func drainIngest(_ socket: Socket, limit: Int = 50_000) {
+        var taken = 0
+        let now = Date().timeIntervalSince1970
+        receiveReady(socket, now: now)
+        while taken < limit, let entry = queue.popFirst() {
+            let (added, scored) = entry.payload.withUnsafeBytes { pipeline.ingest(stream: entry.stream, payload: $0, now: now) }
+            // Count vectors, not messages, so a turn stays short with many vectors a message and
+            // control requests (status) are answered while a backlog drains.
+            taken += max(1, added)
+            if scored { receiveReady(socket, now: now) }
+        }
     }
-    var pendingWaits: [PendingWait] = []
-    /// How long a `retrain --wait` may wait before it is answered with what finished, seconds.
-    static let maximumWait = 3_600.0
+
+    /// Moves every message ZeroMQ has ready (at most `limit`) into `queue`; a message that
+    /// does not fit under `max_queue_bytes` is dropped and counted as `queue-full`. Never blocks.
+    func receiveReady(_ socket: Socket, now: Double, limit: Int = 200_000) {
+        var received = 0
+        let table = pipeline.table
+        while received < limit {
+            let got: Bool
+            do {
+                got = try socket.receiveMultipart(into: message, dontWait: true)
+            } catch {
+                table.unattributedExtra["receive-error", default: 0] += 1
+                break
+            }
+            guard got else { break }
+            received += 1
+            let name: String
+            do {
+                name = try WireDecoder.stream(of: message)
+            } catch {
+                attributeEnvelopeRejection(error, now: now)
+                continue
+            }
+            let payloadSize = message[1].count
+            let limit = pipeline.decoder.maximumPayloadBytes
+            if payloadSize > limit {
+                // Rejected as `size` without copying it.
+                pipeline.reject(
+                    stream: name, WireRejection(.size, detail: "payload of \(payloadSize) bytes over the limit of \(limit)"),
+                    now: now)
+                continue
+            }
+            guard queue.append(IngestQueue.Entry(stream: name, payload: message[1].bytes)) else {
+                table.countDrop(
+                    stream: name, reason: "queue-full", detail: "ingest queue over max_queue_bytes \(queue.maximumBytes)", now: now)
+                continue
+            }
+        }
+    }
+
+    /// Counts an envelope rejection under its stream when the stream name is readable, else globally.
+    func attributeEnvelopeRejection(_ rejection: WireRejection, now: Double) {
+        if rejection.reason == .frames, message.frameCount >= 1 {
+            let name = message[0].withUnsafeBytes { bytes -> String? in
+                StreamName.isValid(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
+            }
+            if let name, let runtime = pipeline.table[name] {
+                runtime.rejections.record(rejection)
+                return
+            }
+        }
+        pipeline.table.unattributed.record(rejection)
+        pipeline.table.logRejection(stream: "-", rejection, now: now)
+    }
+
+    /// Periodic work at the wall clock: the pipeline's (promotions, retrain triggers, shift
+    /// runs, snapshots), `retrain --wait` replies, reloads, the watchdog and the status line.
+    func tick() {
+        let now = Date().timeIntervalSince1970
+        pipeline.applyTrainingEvents()
+        controlServer?.answerWaits(now: now)
+        applyReloads()
+        guard now - lastTick >= 0.25 else { return }
+        lastTick = now
+        pipeline.tick(now: now)
+        let notifier = environment.notifier
+        if let interval = notifier.watchdogInterval, now - lastWatchdog >= interval / 2 {
+            lastWatchdog = now
+            notifier.watchdog()
+        }
+        if now - lastStatus >= configuration.daemon.statusInterval {
+            lastStatus = now
+            let line = reporter.line(now: now)
+            notifier.status(line)
+            logger.info("status", metadata: ["summary": "\(line)"])
+        }
+    }
+
+    private func applyReloads() {
+        let reloads = environment.reloadRequests.withLock { requests -> [DaemonConfiguration] in
+            let taken = requests
+            requests.removeAll()
+            return taken
+        }
+        guard let newConfiguration = reloads.last else { return }
+        let notReloaded = pipeline.reload(newConfiguration)
+        environment.sharedConfiguration.withLock { $0 = pipeline.configuration }
+        logger.notice(
+            "configuration reloaded",
+            metadata: ["not reloaded (restart needed)": "\(notReloaded.isEmpty ? "none" : notReloaded.joined(separator: ", "))"])
+        environment.notifier.send("READY=1")
+    }
 
     func closeSockets() {
         // Answer waiting clients before the socket goes.
-        for wait in pendingWaits {
-            sendControl(wait.envelope + [ControlReply.error("aed is stopping")])
-        }
-        pendingWaits = []
+        controlServer?.close()
+        controlServer = nil
+        pipeline.publish = nil
         subscriber?.close()
         control?.close()
         alertPublisher?.close()

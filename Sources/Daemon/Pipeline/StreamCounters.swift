@@ -7,12 +7,15 @@ struct StreamCounters: Sendable, Codable, Equatable {
     var accepted: Int = 0
     /// Vectors scored by at least one active model.
     var scored: Int = 0
-    /// Vectors missing according to publisher sequence numbers (sum of positive gaps).
-    var gaps: Int = 0
+    /// Vectors whose `ts` lay more than `max_clock_skew` ahead of the clock (given their
+    /// receive time instead).
+    var futureTimestamps: Int = 0
     /// Alerts raised, by detector.
     var alerts: [String: Int] = [:]
     /// Alert episodes started, by detector.
     var episodes: [String: Int] = [:]
+    /// Level shifts recognised.
+    var shifts: Int = 0
     /// Alerts that could not be stored (store errors or a full writer queue).
     var alertsDropped: Int = 0
 

@@ -11,17 +11,31 @@ import Wire
 /// vectors that no model flagged to the retrain buffer.
 final class StreamRuntime {
     let name: String
-    var settings: StreamSettings
+    var settings: StreamSettings {
+        didSet {
+            shifts.configure(
+                window: settings.shiftWindow, vectors: settings.shiftVectors, alertRate: settings.shiftAlertRate)
+        }
+    }
     /// Features per vector: fixed by configuration, the store, or the first accepted vector.
     private(set) var dimension: Int?
     private(set) var buffer: VectorRingBuffer?
+    /// Recent alerting vectors, kept out of `buffer` until a level shift adopts them.
+    private(set) var alertedVectors: AlertedVectors?
     /// The active models, one per configured detector that has been trained.
     var models: [ScoringModel] = []
     var counters = StreamCounters()
-    var lastSequence: UInt64?
+    /// Publisher sequence numbers: gaps, duplicates, restarts.
+    var sequence: SequenceTracker
+    /// Recognises level shifts; also the recent alert rate.
+    var shifts: ShiftDetector
+    /// A shift recognised while scoring, waiting for the pipeline to record and handle it.
+    var recognisedShift: LevelShift?
+    /// The last shift recorded, and whether one is open (recorded, not adopted).
+    var lastShift: LevelShift?
     /// Accepted since the last retrain was requested (the sample-count trigger).
     var acceptedSinceTraining = 0
-    /// When the last retrain was requested or restored, seconds since the Unix epoch.
+    /// When the last retrain was requested or restored, event time in seconds.
     var lastTrainingRequest: Double
     var trainingInFlight = false
     var episodes: AlertEpisodeTracker
@@ -31,13 +45,16 @@ final class StreamRuntime {
     var latency = 0.0
     /// Every timed vector's delay from its `ts` to the end of its batch's scoring, since start.
     var latencyHistogram = LatencyHistogram()
-    /// When the last vector arrived, seconds since the Unix epoch.
+    /// When the last vector arrived, event time in seconds.
     var lastReceive: Double = 0
 
     /// The micro-batch being decoded into: the decoder appends here directly.
     var pending: VectorBatch
-    /// Receive time of each pending vector, seconds since the Unix epoch.
+    /// Receive time of each pending vector, event time in seconds.
     private(set) var pendingReceiveTimes: [Double] = []
+    /// Vector time of each pending vector: its `ts`, or its receive time without one or when
+    /// the `ts` lies more than `max_clock_skew` ahead of the clock.
+    private(set) var pendingVectorTimes: [Double] = []
     var pendingCount: Int { pending.count }
     /// Rejections counted by the decoder for this stream.
     var rejections = RejectionCounts()
@@ -49,13 +66,18 @@ final class StreamRuntime {
     /// The widest stream accepted (`daemon.max_dimension`).
     let maximumDimension: Int
 
+    /// A stream's state; `restored` streams (known from the store) do not count the vectors
+    /// before their first `seq` as lost.
     init(
         name: String, settings: StreamSettings, dimension: Int?, alerts: AlertSettings, maximumDimension: Int = 4_096,
-        now: Double
+        now: Double, restored: Bool = false
     ) {
         self.name = name
         self.maximumDimension = maximumDimension
         self.settings = settings
+        self.sequence = SequenceTracker(countsLeadingGap: !restored)
+        self.shifts = ShiftDetector(
+            window: settings.shiftWindow, vectors: settings.shiftVectors, alertRate: settings.shiftAlertRate)
         self.episodes = AlertEpisodeTracker(gap: alerts.episodeGap, quietVectors: alerts.episodeQuietVectors)
         self.lastTrainingRequest = now
         self.pending = VectorBatch(dimension: dimension, capacity: dimension == nil ? 0 : 256)
@@ -68,11 +90,12 @@ final class StreamRuntime {
         return models.isEmpty ? .warming : .scoring
     }
 
-    /// Sets the stream's dimension and allocates its buffer.
+    /// Sets the stream's dimension and allocates its buffers.
     func fix(dimension: Int) {
         guard self.dimension == nil else { return }
         self.dimension = dimension
         buffer = VectorRingBuffer(dimension: dimension, capacity: settings.bufferSize)
+        alertedVectors = AlertedVectors(dimension: dimension, capacity: max(1, settings.bufferSize / 2))
     }
 
     /// Replaces the buffer with a restored snapshot (`[rows, dimension]`).
@@ -81,10 +104,11 @@ final class StreamRuntime {
         buffer = VectorRingBuffer(dimension: dimension, capacity: settings.bufferSize, restoring: values)
     }
 
-    /// Notes that the decoder appended `count` vectors received at `receiveTime`: fixes the
-    /// dimension from the first one, counts sequence gaps.
+    /// Notes that the decoder appended vectors from `start` on, received at `receiveTime` (event
+    /// time): fixes the dimension from the first one, counts sequence numbers, and takes each
+    /// vector's time from its `ts` unless that lies over `maxClockSkew` seconds ahead.
     /// - Returns: true when this fixed the stream's dimension (register it in the store).
-    func noteDecoded(from start: Int, receiveTime: Double) -> Bool {
+    func noteDecoded(from start: Int, receiveTime: Double, maxClockSkew: Double) -> Bool {
         let added = pending.count - start
         guard added > 0 else { return false }
         if dimension == nil, let d = pending.dimension, d > maximumDimension {
@@ -100,7 +124,13 @@ final class StreamRuntime {
         }
         for index in start..<pending.count {
             pendingReceiveTimes.append(receiveTime)
-            if let sequence = pending.sequenceNumber(index) { noteSequence(sequence) }
+            if let ts = pending.timestamp(index), ts > receiveTime + maxClockSkew {
+                counters.futureTimestamps += 1
+                pendingVectorTimes.append(receiveTime)
+            } else {
+                pendingVectorTimes.append(pending.timestamp(index) ?? receiveTime)
+            }
+            if let number = pending.sequenceNumber(index) { sequence.note(number) }
         }
         counters.accepted += added
         acceptedSinceTraining += added
@@ -108,39 +138,37 @@ final class StreamRuntime {
         return fixedNow
     }
 
-    /// Counts a sequence number: a jump forward of more than one counts the missing vectors as gaps.
-    ///
-    /// A jump backwards, or forwards by more than `maximumGap` (2^32), is taken as a publisher
-    /// that restarted or another publisher on the same stream, not as lost vectors: the sequence
-    /// restarts there. The count saturates instead of overflowing, whatever publishers send.
-    func noteSequence(_ sequence: UInt64) {
-        if let last = lastSequence, sequence > last {
-            let missing = sequence - last - 1
-            if missing > 0 && missing <= Self.maximumGap {
-                counters.gaps = counters.gaps.addingSaturating(Int(missing))
-            }
-        }
-        lastSequence = sequence
-    }
-
-    /// The largest forward jump of `seq` still counted as lost vectors.
-    static let maximumGap: UInt64 = 1 << 32
-
     /// Scores the pending micro-batch, returns the alerts to store (after episode grouping)
     /// with the growth of open episodes, and buffers the vectors that did not alert.
-    func scorePending(alertSettings: AlertSettings, now: Double) -> [AlertWrite] {
+    ///
+    /// Alerting vectors go to `alertedVectors` instead; the shift detector counts every scored
+    /// vector, and a recognised shift is left in `recognisedShift` for the pipeline.
+    /// - Parameters:
+    ///   - now: event time, seconds (the scoring rate).
+    ///   - scoredAt: wall-clock time after scoring, for the publish-to-scored latency (nil in a
+    ///     replay, which has no such latency).
+    ///   - observer: receives every vector's score from every model (replay reports).
+    func scorePending(
+        alertSettings: AlertSettings, now: Double, scoredAt: (() -> Double)?, observer: ((ScoredBatch) -> Void)? = nil
+    ) -> [AlertWrite] {
         let count = pendingCount
         guard count > 0, let dimension else { return [] }
         defer {
             pending.removeAll()
             pendingReceiveTimes.removeAll(keepingCapacity: true)
+            pendingVectorTimes.removeAll(keepingCapacity: true)
         }
         var alerted = [Bool](repeating: false, count: count)
         var newAlerts: [AlertWrite] = []
         if !models.isEmpty {
             let batch = Tensor(shape: [count, dimension], scalars: Array(pending.values))
+            var observed: [ScoredBatch.Scores] = []
             for model in models {
                 let scores = model.detector.anomalyScores(batch)
+                if observer != nil {
+                    observed.append(ScoredBatch.Scores(
+                        detector: model.kind.rawValue, scores: scores, threshold: model.threshold, version: model.version))
+                }
                 var rows: [Int] = []
                 for row in 0..<count {
                     // A non-finite score on finite input counts as over the threshold.
@@ -164,7 +192,7 @@ final class StreamRuntime {
                     counters.alerts[kind, default: 0] += 1
                     let receiveTime = pendingReceiveTimes[row]
                     let severity = model.threshold > 0 ? score / model.threshold : score
-                    let vectorTime = pending.timestamp(row) ?? receiveTime
+                    let vectorTime = pendingVectorTimes[row]
                     var key: AlertEpisodeKey?
                     if alertSettings.episodes {
                         guard let serial = episodes.record(
@@ -190,28 +218,68 @@ final class StreamRuntime {
             if alertSettings.episodes { appendGrowth(to: &newAlerts) }
             counters.scored += count
             scoredRate.add(count, now: now)
-            // Publish-to-scored delay: from the vector's own `ts` to now, after scoring.
-            let scoredAt = Date().timeIntervalSince1970
-            var delay = 0.0
-            var timed = 0
+            if let scoredAt { recordLatency(count: count, scoredAt: scoredAt()) }
+            observer?(ScoredBatch(stream: name, vectorTimes: pendingVectorTimes, alerted: alerted, scores: observed))
             for row in 0..<count {
-                if let ts = pending.timestamp(row) {
-                    delay += max(0, scoredAt - ts)
-                    timed += 1
-                    latencyHistogram.record(scoredAt - ts)
+                if let window = shifts.note(time: pendingVectorTimes[row], alerted: alerted[row]), recognisedShift == nil {
+                    recognisedShift = LevelShift(
+                        stream: name, detected: pendingVectorTimes[row], started: window.started,
+                        alertRate: window.rate, vectors: window.vectors, features: [], policy: settings.shiftPolicy,
+                        adopted: false)
                 }
             }
-            if timed > 0 { latency = latency == 0 ? delay / Double(timed) : 0.9 * latency + 0.1 * (delay / Double(timed)) }
         }
-        // Buffer what no model flagged (everything while warming).
-        if buffer != nil {
-            pending.withUnsafeValues { pointer in
-                for row in 0..<count where !alerted[row] {
+        // Buffer what no model flagged (everything while warming); keep what alerted apart.
+        pending.withUnsafeValues { pointer in
+            for row in 0..<count {
+                if alerted[row] {
+                    alertedVectors?.append(pointer, offset: row * dimension, time: pendingVectorTimes[row])
+                } else {
                     buffer?.append(pointer, offset: row * dimension)
                 }
             }
         }
         return newAlerts
+    }
+
+    /// Publish-to-scored delay: from each vector's own `ts` to `scoredAt` (wall clock).
+    private func recordLatency(count: Int, scoredAt: Double) {
+        var delay = 0.0
+        var timed = 0
+        for row in 0..<count {
+            if let ts = pending.timestamp(row) {
+                delay += max(0, scoredAt - ts)
+                timed += 1
+                latencyHistogram.record(scoredAt - ts)
+            }
+        }
+        if timed > 0 { latency = latency == 0 ? delay / Double(timed) : 0.9 * latency + 0.1 * (delay / Double(timed)) }
+    }
+
+    /// Adopts the level of a recognised shift that began at `started`: finds the moved features,
+    /// moves the buffered history of those features to the new level, and appends the window's
+    /// alerting vectors to the buffer. The shift detector starts counting afresh.
+    /// - Returns: the moved features, largest first.
+    func adoptShift(startedAt started: Double) -> [MovedFeature] {
+        guard let dimension, var buffer, var alertedVectors else { return [] }
+        let window = alertedVectors.since(started)
+        let (moved, offsets) = LevelShiftAdoption.movedFeatures(buffer: buffer.snapshot(), window: window.values, dimension: dimension)
+        if !moved.isEmpty { buffer.translate(by: offsets) }
+        window.values.withUnsafeBufferPointer { pointer in
+            for row in 0..<window.rows { buffer.append(pointer, offset: row * dimension) }
+        }
+        alertedVectors.removeAll()
+        self.buffer = buffer
+        self.alertedVectors = alertedVectors
+        shifts.reset()
+        return moved
+    }
+
+    /// The features a recognised shift moved, without adopting it (policy `alert`).
+    func movedFeatures(startedAt started: Double) -> [MovedFeature] {
+        guard let dimension, let buffer, let alertedVectors else { return [] }
+        let window = alertedVectors.since(started)
+        return LevelShiftAdoption.movedFeatures(buffer: buffer.snapshot(), window: window.values, dimension: dimension).moved
     }
 
     /// Appends one `extend` for each episode that grew since it was last reported.
@@ -240,10 +308,3 @@ final class StreamRuntime {
     }
 }
 
-extension Int {
-    /// `self + other`, or `Int.max` / `Int.min` where the sum would overflow.
-    func addingSaturating(_ other: Int) -> Int {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? (other > 0 ? .max : .min) : sum
-    }
-}

@@ -26,10 +26,15 @@ final class Trainer: @unchecked Sendable {
     private let logger: Logger
     private let finished = DispatchSemaphore(value: 0)
     private var started = false
+    /// The clock of run and model times, seconds: the wall clock in the daemon, the series'
+    /// time in a replay.
+    private let clock: @Sendable () -> Double
 
-    init(store: Store, logger: Logger) {
+    /// A trainer storing into `store`, with run and model times from `clock`.
+    init(store: Store, logger: Logger, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
         self.store = store
         self.logger = logger
+        self.clock = clock
     }
 
     /// Starts the thread at a lower scheduling priority than ingest.
@@ -71,7 +76,9 @@ final class Trainer: @unchecked Sendable {
             summaries.append(summary)
             record(summary, stream: job.stream)
         }
-        events.withLock { $0.append(.finished(stream: job.stream, runs: summaries, requestIDs: job.requestIDs)) }
+        events.withLock {
+            $0.append(.finished(stream: job.stream, runs: summaries, requestIDs: job.requestIDs, trigger: job.trigger))
+        }
     }
 
     private func record(_ summary: TrainingRunSummary, stream: String) {
@@ -120,15 +127,15 @@ final class Trainer: @unchecked Sendable {
     }
 
     private func train(kind: DetectorKind, job: TrainingJob) -> TrainingRunSummary {
-        let started = Date().timeIntervalSince1970
+        let started = clock()
         var summary = TrainingRunSummary(
             detector: kind.rawValue, outcome: "failed", reason: nil, started: started, finished: started,
             samples: job.count, epochs: 0, trainLoss: nil, validationLoss: nil, threshold: nil,
-            heldOutFalsePositiveRate: nil, modelVersion: nil, trigger: job.trigger)
+            heldOutFalsePositiveRate: nil, modelVersion: nil, trigger: job.trigger.rawValue)
         func finish(_ outcome: String, _ reason: String?) -> TrainingRunSummary {
             summary.outcome = outcome
             summary.reason = reason
-            summary.finished = Date().timeIntervalSince1970
+            summary.finished = clock()
             return summary
         }
         let settings = job.settings
@@ -190,13 +197,13 @@ final class Trainer: @unchecked Sendable {
             let saved = try fitted.saved()
             let record = try store.promoteModel(
                 NewModel(
-                    stream: job.stream, detector: kind.rawValue, created: Date().timeIntervalSince1970,
+                    stream: job.stream, detector: kind.rawValue, created: clock(),
                     configuration: saved.configuration, scaler: saved.scaler, weights: saved.weights,
                     seed: report.seed, trainLoss: report.finalTrainLoss, validationLoss: report.finalValidationLoss),
                 threshold: NewThreshold(
                     method: settings.thresholdMethod.rawValue, targetFalsePositiveRate: alpha, value: final.value,
                     calibrationSamples: calibrationScores.count + checkScores.count,
-                    created: Date().timeIntervalSince1970))
+                    created: clock()))
             summary.modelVersion = record.version
             let model = ScoringModel(
                 kind: kind, detector: fitted, threshold: final.value, thresholdMethod: settings.thresholdMethod.rawValue,

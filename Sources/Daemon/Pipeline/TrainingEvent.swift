@@ -6,5 +6,5 @@ enum TrainingEvent: Sendable {
     /// A new model was promoted; swap it in.
     case promoted(stream: String, model: ScoringModel)
     /// A job ended (after any promotions), with one summary per detector.
-    case finished(stream: String, runs: [TrainingRunSummary], requestIDs: [Int])
+    case finished(stream: String, runs: [TrainingRunSummary], requestIDs: [Int], trigger: RetrainTrigger)
 }

@@ -10,8 +10,10 @@ struct TrainingJob: Sendable {
     /// `[count, dimension]` row-major, oldest first.
     var values: [Float]
     var count: Int
-    /// Why the run started: `initial`, `interval`, `samples`, `request`.
-    var trigger: String
+    /// Why the run started.
+    var trigger: RetrainTrigger
+    /// When it was queued, event time in seconds (vector time in a replay).
+    var requestedAt: Double
     /// The control request ids this run answers (0 when automatic).
     var requestIDs: [Int]
 }

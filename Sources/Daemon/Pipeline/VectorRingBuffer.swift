@@ -49,6 +49,18 @@ public struct VectorRingBuffer: Sendable {
         vector.withUnsafeBufferPointer { append($0, offset: 0) }
     }
 
+    /// Adds `offsets[j]` to feature `j` of every held vector (moving buffered history to a new
+    /// level after a level shift).
+    /// - Precondition: `offsets.count == dimension`.
+    public mutating func translate(by offsets: [Float]) {
+        precondition(offsets.count == dimension, "\(offsets.count) offsets for a buffer of dimension \(dimension)")
+        storage.withUnsafeMutableBufferPointer { values in
+            for row in 0..<(values.count / dimension) {
+                for j in 0..<dimension where offsets[j] != 0 { values[row * dimension + j] += offsets[j] }
+            }
+        }
+    }
+
     /// The held vectors, oldest first, as `[count, dimension]` row-major values.
     public func snapshot() -> [Float] {
         if count < capacity { return Array(storage[0..<(count * dimension)]) }

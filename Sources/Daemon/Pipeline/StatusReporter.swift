@@ -1,24 +1,28 @@
-import Detectors
 import Foundation
-import Logging
-import Store
 import Wire
-import ZeroMQ
 
-/// The status document.
-extension IngestLoop {
-    func status() -> StatusDocument {
-        let now = Date().timeIntervalSince1970
+/// Builds the `status` reply and the one-line status summary from the pipeline's state.
+struct StatusReporter {
+    let pipeline: StreamPipeline
+    let writer: AlertWriter
+    let trainer: Trainer
+    /// When aed started, seconds since the Unix epoch.
+    let startTime: Double
+    let endpoints: AnomalyDaemon.Endpoints?
+
+    /// The status document at wall-clock time `now`.
+    func status(now: Double) -> StatusDocument {
         let totals = writer.totals.withLock { $0 }
-        var unattributedCounts = unattributed.byName.filter { $0.value > 0 }
-        for (key, value) in unattributedExtra { unattributedCounts[key, default: 0] += value }
+        let table = pipeline.table
+        var unattributedCounts = table.unattributed.byName.filter { $0.value > 0 }
+        for (key, value) in table.unattributedExtra { unattributedCounts[key, default: 0] += value }
         var ingest = IngestStatus()
-        let documents = streams.keys.sorted().compactMap { name -> StreamDocument? in
-            guard let runtime = streams[name] else { return nil }
+        let documents = table.streams.keys.sorted().compactMap { name -> StreamDocument? in
+            guard let runtime = table[name] else { return nil }
             let c = runtime.counters
             var rejected = runtime.rejections.byName.filter { $0.value > 0 }
             for (reason, count) in runtime.dropped where count > 0 { rejected[reason, default: 0] += count }
-            let runs = (lastRuns[name] ?? [:]).values.sorted { $0.detector < $1.detector }
+            let runs = (pipeline.scheduler.lastRuns[name] ?? [:]).values.sorted { $0.detector < $1.detector }
             let last = runs.max { $0.finished < $1.finished }
             let received = c.accepted + runtime.rejections.total + runtime.dropped.values.reduce(0, +)
             ingest.received += received
@@ -27,7 +31,7 @@ extension IngestLoop {
             var document = StreamDocument(
                 name: name, dimension: runtime.dimension,
                 state: StreamState(rawValue: runtime.phase.rawValue) ?? .warming,
-                received: received, scored: c.scored, rejected: rejected, gaps: c.gaps,
+                received: received, scored: c.scored, rejected: rejected, gaps: runtime.sequence.gaps,
                 alerts: c.alerts.values.reduce(0, +), bufferSize: runtime.buffer?.count ?? 0,
                 models: runtime.models.map {
                     ModelStatus(
@@ -49,21 +53,45 @@ extension IngestLoop {
             document.latencyP99 = histogram.quantile(0.99)
             document.latencyMax = histogram.samples > 0 ? histogram.maximum : nil
             document.latencySamples = histogram.samples
+            if let recent = runtime.shifts.recentAlertRate {
+                document.recentAlertRate = recent.rate
+                document.recentAlertVectors = recent.vectors
+                document.recentAlertSeconds = recent.seconds
+            }
+            document.targetFalsePositiveRate = runtime.settings.targetFalsePositiveRate
+            document.shifts = c.shifts
+            document.lastShift = runtime.lastShift
+            document.futureTimestamps = c.futureTimestamps
+            document.duplicates = runtime.sequence.duplicates
+            document.sequenceRestarts = runtime.sequence.restarts
             return document
         }
         for (reason, count) in unattributedCounts {
             ingest.rejected[reason, default: 0] += count
             ingest.received += count
         }
-        let settings = configuration.daemon
+        let settings = pipeline.configuration.daemon
         return StatusDocument(
             daemon: Wire.DaemonStatus(
-                version: AnomalyDaemon.version, uptimeSeconds: now - daemon.startTime, pid: getpid(),
+                version: AnomalyDaemon.version, uptimeSeconds: now - startTime, pid: getpid(),
                 endpoints: EndpointsStatus(
                     ingest: endpoints?.ingest.filter { !settings.ingestConnects.contains($0) } ?? [],
                     connect: settings.ingestConnects, control: endpoints?.control ?? "",
                     alerts: endpoints?.alertPublish)),
             ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
+    }
+
+    /// The one-line summary for systemd's STATUS= and the log.
+    func line(now: Double) -> String {
+        var scored = 0.0
+        var scoring = 0
+        let streams = pipeline.streams
+        for runtime in streams.values {
+            scored += runtime.scoredRate.rate(at: now)
+            if runtime.phase != .warming { scoring += 1 }
+        }
+        let alerts = writer.totals.withLock { $0.written }
+        return "\(streams.count) streams (\(scoring) scoring), \(String(format: "%.0f", scored)) vectors/s scored, \(alerts) alerts stored"
     }
 }

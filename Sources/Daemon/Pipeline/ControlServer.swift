@@ -1,18 +1,45 @@
-import Detectors
 import Foundation
 import Logging
 import Store
 import Wire
 import ZeroMQ
 
-/// The control protocol over the ROUTER socket.
-extension IngestLoop {
+/// The control protocol over the ROUTER socket: request framing, dispatch, and `retrain --wait`
+/// replies that wait for their runs. Runs on the ingest thread, which owns the socket.
+final class ControlServer {
+    /// A `retrain --wait` whose reply waits for its runs.
+    struct PendingWait {
+        var envelope: [[UInt8]]
+        var requestID: Int
+        var streams: [String]
+        /// Wall-clock deadline, seconds since the Unix epoch.
+        var deadline: Double
+    }
 
-    func drainControl(_ socket: Socket) {
+    /// How long a `retrain --wait` may wait before it is answered with what finished, seconds.
+    static let maximumWait = 3_600.0
+
+    private let socket: Socket
+    private let pipeline: StreamPipeline
+    private let status: () -> StatusDocument
+    private let logger: Logger
+    private let message = MultipartMessage(maximumStoredFrames: 4)
+    private var pendingWaits: [PendingWait] = []
+
+    /// A server answering on `socket` about `pipeline`, with `status` building the status reply.
+    init(socket: Socket, pipeline: StreamPipeline, logger: Logger, status: @escaping () -> StatusDocument) {
+        self.socket = socket
+        self.pipeline = pipeline
+        self.logger = logger
+        self.status = status
+    }
+
+    /// Answers up to 64 ready requests; never blocks.
+    func drain(now: Double) {
         for _ in 0..<64 {
             let received: Bool
             do {
-                received = try socket.receiveMultipart(into: controlMessage, dontWait: true)
+                received = try socket.receiveMultipart(into: message, dontWait: true)
             } catch {
                 logger.warning("control receive failed", metadata: ["error": "\(error)"])
                 return
@@ -20,13 +47,13 @@ extension IngestLoop {
             guard received else { return }
             // ROUTER framing: [identity][...][empty][request] from REQ; echo everything before
             // the request as the envelope. Without a delimiter the peer gets [identity][reply].
-            let frames = controlMessage.arrays
-            let stored = controlMessage.storedFrameCount
+            let frames = message.arrays
+            let stored = message.storedFrameCount
             guard stored >= 1 else { continue }
             var envelope: [[UInt8]]
             let body: [UInt8]?
             if let delimiter = frames.firstIndex(where: { $0.isEmpty }), delimiter >= 1,
-                delimiter == frames.count - 2, controlMessage.frameCount == stored
+                delimiter == frames.count - 2, message.frameCount == stored
             {
                 envelope = Array(frames[0...delimiter])
                 body = frames[delimiter + 1]
@@ -36,27 +63,26 @@ extension IngestLoop {
             }
             let reply: [UInt8]?
             if let body {
-                reply = handleControl(body, envelope: envelope)
+                reply = handle(body, envelope: envelope, now: now)
             } else {
                 reply = ControlReply.error("expected a request frame from a REQ socket: [empty][JSON]")
             }
             guard let reply else { continue }
             envelope.append(reply)
-            sendControl(envelope)
+            send(envelope)
         }
     }
 
-    func sendControl(_ frames: [[UInt8]]) {
-        guard let control else { return }
+    private func send(_ frames: [[UInt8]]) {
         do {
-            _ = try control.sendMultipart(frames, dontWait: true)
+            _ = try socket.sendMultipart(frames, dontWait: true)
         } catch {
             logger.warning("control reply failed", metadata: ["error": "\(error)"])
         }
     }
 
     /// Answers one control request; returns nil when the reply is deferred (`retrain` with wait).
-    func handleControl(_ body: [UInt8], envelope: [[UInt8]]) -> [UInt8]? {
+    func handle(_ body: [UInt8], envelope: [[UInt8]], now: Double) -> [UInt8]? {
         let request: ControlRequest
         do {
             request = try ControlRequest.decode(body)
@@ -67,34 +93,42 @@ extension IngestLoop {
             switch request {
             case .status:
                 return try ControlReply.encode(status())
-            case .retrain(let names, let wait):
+            case .retrain(let names, let wait, let acceptShift):
+                let streams = pipeline.streams
                 let unknown = names.filter { streams[$0] == nil }
                 guard unknown.isEmpty else { return ControlReply.error("unknown stream(s): \(unknown.joined(separator: ", "))") }
                 let targets = names.isEmpty ? streams.keys.sorted() : names
                 guard !targets.isEmpty else { return ControlReply.error("no streams yet: nothing to retrain") }
-                let id = nextRequestID
-                nextRequestID += 1
-                for name in targets { requestedRuns[name, default: []].append(id) }
-                logger.info("retrain requested", metadata: ["streams": "\(targets.joined(separator: ","))", "request": "\(id)", "wait": "\(wait)"])
+                if acceptShift {
+                    let open = targets.filter { streams[$0]?.lastShift.map { !$0.adopted } ?? false }
+                    guard !open.isEmpty else {
+                        return ControlReply.error("no open level shift to accept on \(targets.joined(separator: ", "))")
+                    }
+                    for name in open { _ = pipeline.acceptShift(of: name) }
+                }
+                let id = pipeline.scheduler.request(targets)
+                logger.info(
+                    "retrain requested",
+                    metadata: ["streams": "\(targets.joined(separator: ","))", "request": "\(id)", "wait": "\(wait)"])
                 if wait {
                     pendingWaits.append(
-                        PendingWait(envelope: envelope, requestID: id, streams: targets,
-                                    deadline: Date().timeIntervalSince1970 + Self.maximumWait))
+                        PendingWait(envelope: envelope, requestID: id, streams: targets, deadline: now + Self.maximumWait))
                     return nil
                 }
                 return try ControlReply.encode(
                     RetrainReply(runs: targets.map { RetrainResult(stream: $0, outcome: "started") }))
             case .alerts(let stream, let since, let limit):
-                let records = try store.alerts(stream: stream, since: since, limit: min(limit ?? 100, 100_000))
-                return try ControlReply.encode(AlertsReply(alerts: records.map { Self.alertRecord($0.alert) }))
+                let cap = min(limit ?? 100, ControlRequest.maximumAlertsLimit)
+                let records = try pipeline.store.alerts(stream: stream, since: since, limit: cap)
+                let decoder = JSONDecoder()
+                let shifts = try pipeline.store.shifts(stream: stream, since: since, limit: cap).compactMap {
+                    try? decoder.decode(LevelShift.self, from: Data($0.utf8))
+                }
+                return try ControlReply.encode(AlertsReply(alerts: records.map { Self.alertRecord($0.alert) }, shifts: shifts))
             }
         } catch {
             return ControlReply.error("\(request.command) failed: \(error)")
         }
-    }
-
-    static func alertRecord(_ record: StoredAlert) -> Wire.AlertRecord {
-        alertRecord(record.alert)
     }
 
     /// The wire form of an alert, with its episode (an episode of one when it has none).
@@ -113,16 +147,18 @@ extension IngestLoop {
     /// Answers the `retrain --wait` requests whose runs have all finished (or timed out).
     func answerWaits(now: Double) {
         guard !pendingWaits.isEmpty else { return }
+        let scheduler = pipeline.scheduler
+        let streams = pipeline.streams
         var still: [PendingWait] = []
         for wait in pendingWaits {
-            let done = wait.streams.allSatisfy { (completedRequests[$0] ?? 0) >= wait.requestID || streams[$0] == nil }
+            let done = wait.streams.allSatisfy { (scheduler.completedRequests[$0] ?? 0) >= wait.requestID || streams[$0] == nil }
             guard done || now >= wait.deadline else {
                 still.append(wait)
                 continue
             }
             var results: [RetrainResult] = []
             for name in wait.streams {
-                for run in (lastRuns[name] ?? [:]).values.sorted(by: { $0.detector < $1.detector }) {
+                for run in (scheduler.lastRuns[name] ?? [:]).values.sorted(by: { $0.detector < $1.detector }) {
                     results.append(
                         RetrainResult(
                             stream: name, detector: run.detector, outcome: run.outcome == "ok" ? "trained" : run.outcome,
@@ -136,8 +172,14 @@ extension IngestLoop {
             } else {
                 frames.append(ControlReply.error("retrain still running after \(Int(Self.maximumWait)) s"))
             }
-            sendControl(frames)
+            send(frames)
         }
         pendingWaits = still
+    }
+
+    /// Answers every waiting client before the socket goes.
+    func close() {
+        for wait in pendingWaits { send(wait.envelope + [ControlReply.error("aed is stopping")]) }
+        pendingWaits = []
     }
 }

@@ -1,0 +1,17 @@
+import Foundation
+import Logging
+
+/// What the ingest thread needs from the daemon around it: the stop flag, the reload mailbox,
+/// systemd, the logger and the start time (no reference back to the daemon).
+struct IngestEnvironment: Sendable {
+    /// Set to stop the loop (any thread).
+    let stopFlag: Locked<Bool>
+    /// Configurations to apply (SIGHUP), newest last.
+    let reloadRequests: Locked<[DaemonConfiguration]>
+    /// The configuration the rest of the daemon reads; updated by a reload.
+    let sharedConfiguration: Locked<DaemonConfiguration>
+    let notifier: SystemdNotifier
+    let logger: Logger
+    /// When aed started, seconds since the Unix epoch.
+    let startTime: Double
+}

@@ -1,0 +1,13 @@
+/// Why a training run started (the `trigger` of a run summary).
+enum RetrainTrigger: String, Sendable {
+    /// The stream's first model (or a detector without one) once `min_samples` are buffered.
+    case initial
+    /// `retrain_interval` of event time passed since the last run.
+    case interval
+    /// `retrain_samples` vectors were accepted since the last run.
+    case samples
+    /// An operator asked (`aectl retrain`).
+    case request
+    /// A level shift was adopted.
+    case shift
+}
