@@ -1,5 +1,5 @@
 // aed: the anomaly-detection daemon. Parses flags, builds the configuration, runs the daemon's
-// service group.
+// service group, or replays a recorded series through the same pipeline (`aed replay`).
 import ArgumentParser
 import Daemon
 import Foundation
@@ -9,7 +9,15 @@ struct AED: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aed",
         abstract: "Anomaly-detection daemon: scores vectors from ZeroMQ publishers with autoencoders.",
-        version: AnomalyDaemon.version)
+        version: AnomalyDaemon.version,
+        subcommands: [Serve.self, ReplayCommand.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// `aed [options]`: the daemon (the default subcommand).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run the daemon in the foreground (the default).")
 
     @Option(help: "Configuration file (default: /etc/aed/aed.toml if present, else built-in defaults).")
     var config: String?
@@ -50,4 +58,3 @@ struct AED: AsyncParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 }
-

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AECTLKit
+import Wire
 
 @Suite struct CSVReaderTests {
     @Test func readsHeaderAndValues() throws {

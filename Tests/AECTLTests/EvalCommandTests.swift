@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import AECTLKit
+import Wire
 
 @Suite struct EvalCommandTests {
     /// Writes a small dataset (3 features, a rank-1 normal structure) into a fresh temporary folder.

@@ -34,7 +34,7 @@ struct MigrationTests {
         let tables = try store.database.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        #expect(tables == ["alerts", "buffer_snapshots", "models", "streams", "thresholds", "training_runs"])
+        #expect(tables == ["alerts", "buffer_snapshots", "models", "shifts", "streams", "thresholds", "training_runs"])
         try store.close()
         // Reopening is a no-op.
         let again = try Store.open(path: directory.path("aed.db"))
@@ -114,7 +114,7 @@ struct MigrationTests {
         try old.close()
 
         let store = try Store.open(path: path)
-        #expect(try store.schemaVersion() == 3)
+        #expect(try store.schemaVersion() == 4)
         let rows = try store.database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT episode_count, last_vector_time, last_receive_time, max_score, max_severity,

@@ -11,7 +11,7 @@ struct PythonInteropTests {
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     static var pythonAvailable: Bool {
-        (try? runPython("import numpy", input: Data())) != nil
+        (try? runPython("import numpy, zmq", input: Data())) != nil
     }
 
     /// Runs `python3 -c script` with `input` on stdin and returns stdout; bounded to 30 s.

@@ -31,10 +31,10 @@ extension DaemonConfiguration {
                 clamps.append("\(path).batch_size \(settings.batchSize) > training samples \(training); clamped")
                 settings.batchSize = max(1, training)
             }
-            if settings.shiftAlertRate <= settings.targetFalsePositiveRate {
+            if let rate = settings.shiftAlertRate, rate <= settings.targetFalsePositiveRate {
                 let raised = min(0.99, 5 * settings.targetFalsePositiveRate)
                 clamps.append(
-                    "\(path).shift_alert_rate \(settings.shiftAlertRate) is not above the target false-positive rate; raised to \(raised)")
+                    "\(path).shift_alert_rate \(rate) is not above the target false-positive rate; raised to \(raised)")
                 settings.shiftAlertRate = raised
             }
             if settings.retrainInterval > 0, settings.retrainInterval < 10 {

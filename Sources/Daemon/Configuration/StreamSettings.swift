@@ -41,8 +41,14 @@ public struct StreamSettings: Sendable, Equatable {
     /// The least number of vectors a shift window spans.
     public var shiftVectors: Int = 360
     /// The alert rate (any detector) that counts as "far above the target": the window's
-    /// share of alerting vectors must reach it, and each sixth of the window half of it.
-    public var shiftAlertRate: Double = 0.05
+    /// share of alerting vectors must reach it, and each sixth of the window half of it; nil
+    /// means `max(0.05, 5 x target_false_positive_rate)`.
+    public var shiftAlertRate: Double? = nil
+
+    /// `shiftAlertRate`, or its default for the target false-positive rate.
+    public var effectiveShiftAlertRate: Double {
+        shiftAlertRate ?? min(0.99, max(0.05, 5 * targetFalsePositiveRate))
+    }
     /// The fixed feature count of the stream, or `nil` to take it from the first accepted vector.
     public var dimension: Int? = nil
 

@@ -14,7 +14,7 @@ final class StreamRuntime {
     var settings: StreamSettings {
         didSet {
             shifts.configure(
-                window: settings.shiftWindow, vectors: settings.shiftVectors, alertRate: settings.shiftAlertRate)
+                window: settings.shiftWindow, vectors: settings.shiftVectors, alertRate: settings.effectiveShiftAlertRate)
         }
     }
     /// Features per vector: fixed by configuration, the store, or the first accepted vector.
@@ -77,7 +77,7 @@ final class StreamRuntime {
         self.settings = settings
         self.sequence = SequenceTracker(countsLeadingGap: !restored)
         self.shifts = ShiftDetector(
-            window: settings.shiftWindow, vectors: settings.shiftVectors, alertRate: settings.shiftAlertRate)
+            window: settings.shiftWindow, vectors: settings.shiftVectors, alertRate: settings.effectiveShiftAlertRate)
         self.episodes = AlertEpisodeTracker(gap: alerts.episodeGap, quietVectors: alerts.episodeQuietVectors)
         self.lastTrainingRequest = now
         self.pending = VectorBatch(dimension: dimension, capacity: dimension == nil ? 0 : 256)

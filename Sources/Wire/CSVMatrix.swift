@@ -2,12 +2,15 @@ import Foundation
 
 /// A numeric CSV file in the dataset layout: a header row, then one sample a row, `[rows, columns]`.
 public struct CSVMatrix: Sendable, Equatable {
-    /// The column names of the header row, e.g. `["f0", "f1"]`.
+    /// The column names of the header row, e.g. `["f0", "f1"]` (without a `ts` column).
     public var header: [String]
     /// The number of data rows.
     public var rows: Int
     /// The values, row-major, `rows * header.count`.
     public var values: [Float]
+    /// A `ts` column's values at full precision, seconds, one per row (nil without one). It is
+    /// not a feature: `header` and `values` leave it out.
+    public var timestamps: [Double]? = nil
 
     /// The number of columns.
     public var columns: Int { header.count }
@@ -68,6 +71,8 @@ public enum CSVReader {
             throw CSVError(file: file, line: first.number, message: "expected a header row of column names, found numbers")
         }
         let columns = header.count
+        let tsColumn = header.firstIndex(of: "ts")
+        var timestamps: [Double] = []
         var values: [Float] = []
         values.reserveCapacity((all.count - 1) * columns)
         for (number, line) in all.dropFirst() {
@@ -76,6 +81,13 @@ public enum CSVReader {
                 count += 1
                 guard count <= columns else { break }
                 let trimmed = field.trimmingCharacters(in: .whitespaces)
+                if count - 1 == tsColumn {
+                    guard let time = Double(trimmed), time.isFinite else {
+                        throw CSVError(file: file, line: number, message: "column \(count) (ts): '\(trimmed.prefix(40))' is not a time in seconds")
+                    }
+                    timestamps.append(time)
+                    continue
+                }
                 guard let value = Float(trimmed) else {
                     let shown = trimmed.isEmpty ? "an empty cell" : "'\(trimmed.prefix(40))'"
                     throw CSVError(file: file, line: number, message: "column \(count) (\(header[count - 1])): \(shown) is not a number")
@@ -90,8 +102,13 @@ public enum CSVReader {
                 throw CSVError(file: file, line: number, message: "\(found) fields, the header has \(columns) (ragged row)")
             }
         }
-        guard !values.isEmpty else { throw CSVError(file: file, line: first.number + 1, message: "no data rows after the header", kind: .noData) }
-        return CSVMatrix(header: header, rows: values.count / columns, values: values)
+        let rows = all.count - 1
+        guard rows > 0 else { throw CSVError(file: file, line: first.number + 1, message: "no data rows after the header", kind: .noData) }
+        guard let tsColumn else { return CSVMatrix(header: header, rows: rows, values: values) }
+        var features = header
+        features.remove(at: tsColumn)
+        guard !features.isEmpty else { throw CSVError(file: file, line: first.number, message: "no feature columns besides ts") }
+        return CSVMatrix(header: features, rows: rows, values: values, timestamps: timestamps)
     }
 
     /// Reads a label file: no header, one `0` (normal) or `1` (anomaly) a line.
