@@ -22,7 +22,9 @@ extension ChartDrawing {
                     + " height=\"\(plotHeight)\" fill=\"\(ChartColors.warming)\" fill-opacity=\"0.7\"><title>no model yet: warming up</title></rect>")
                 let label = "no model yet"
                 if end - start > Self.textWidth(label) + 8 {
-                    text(label, x: start + 5, y: bottom - 14, fill: "#8a7a50")
+                    let row = reserveLabel(from: start + 5, width: Self.textWidth(label))
+                    text(label, x: start + 5, y: top + 12 + Double(row) * 13, fill: "#8a7a50",
+                        extra: " stroke=\"#ffffff\" stroke-width=\"3\" paint-order=\"stroke\"")
                 }
             }
         }
@@ -65,18 +67,25 @@ extension ChartDrawing {
         }
         let ticks = TimeAxis.ticks(
             low: timeRange.lowerBound, high: timeRange.upperBound, pixels: right - left, style: style)
+        // Labels are centred on their tick but kept inside the SVG and clear of the caption.
+        let caption = style == .epoch ? "UTC" : "elapsed"
+        let captionEnd = 4 + Self.textWidth(caption) + 6
+        func centre(_ px: Double, _ label: String, from minimum: Double) -> Double {
+            let half = Self.textWidth(label) / 2
+            return min(max(px, minimum + half), Double(width) - 2 - half)
+        }
         for tick in ticks {
             let px = x(tick.time)
             grid += "M\(Markup.px(px)) \(Markup.px(top))V\(Markup.px(bottom + 4))"
-            text(tick.label, x: px, y: bottom + 15, anchor: "middle")
+            text(tick.label, x: centre(px, tick.label, from: 2), y: bottom + 15, anchor: "middle")
             if let context = tick.context {
-                text(context, x: px, y: bottom + 28, anchor: "middle", fill: "#777777")
+                text(context, x: centre(px, context, from: captionEnd), y: bottom + 28, anchor: "middle", fill: "#777777")
             }
         }
         if !grid.isEmpty {
             append("<path d=\"\(grid)\" stroke=\"\(ChartColors.grid)\" stroke-width=\"1\" fill=\"none\"/>")
         }
-        text(style == .epoch ? "UTC" : "elapsed", x: 4, y: bottom + 28, fill: "#777777")
+        text(caption, x: 4, y: bottom + 28, fill: "#777777")
         let middle = Markup.px((top + bottom) / 2)
         text("anomaly score (symlog)", x: 0, y: 0, anchor: "middle", fill: "#777777",
             extra: " transform=\"translate(13 \(middle)) rotate(-90)\"")

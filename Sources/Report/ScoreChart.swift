@@ -92,20 +92,20 @@ public enum ScoreChart {
         }
         let c = ChartColors.self
         return "<div style=\"font-size:12px;line-height:22px;color:#333\">"
-            + item("width:14px;height:10px;background:\(c.band)", "score range per pixel (min–max)")
-            + item("width:16px;height:0;border-top:2px solid \(c.line)", "score (last per pixel)")
+            + item("width:14px;height:10px;background:\(c.band)", "score min–max per pixel")
+            + item("width:16px;height:0;border-top:2px solid \(c.line)", "last score per pixel")
             + item("width:16px;height:0;border-top:2px solid \(c.threshold)", "threshold")
             + item("width:2px;height:10px;background:\(c.alert)", "alert")
             + item("width:14px;height:10px;background:\(c.labelled);opacity:.9", "labelled anomaly")
             + item("width:0;height:0;border-left:5px solid transparent;border-right:5px solid transparent;"
-                + "border-bottom:8px solid \(c.promoted)", "retrain: promoted")
+                + "border-bottom:8px solid \(c.promoted)", "retrain promoted")
             + item("width:0;height:0;border-left:5px solid transparent;border-right:5px solid transparent;"
                 + "border-bottom:8px solid \(c.failed)", "failed")
             + item("width:0;height:0;border-left:5px solid transparent;border-right:5px solid transparent;"
                 + "border-bottom:8px solid \(c.skipped)", "skipped")
             + item("width:0;height:12px;border-left:2px dashed \(c.shift)", "level shift")
             + item("width:14px;height:10px;background:\(c.train);border-right:2px dashed \(c.divider)",
-                "training rows | scored rows")
+                "training | scored rows")
             + item("width:14px;height:10px;background:\(c.warming)", "no model yet")
             + "</div>"
     }

@@ -187,6 +187,25 @@ struct ScoreChartTests {
         #expect(!elapsed.contains(">1970"))
     }
 
+    @Test("axis labels stay inside a small chart and clear of the time caption")
+    func labelsInside() throws {
+        // One day ending exactly on a tick (midnight), drawn 640 px wide as on the live page.
+        let trace = DetectorTrace(
+            name: "ae", times: (0...1440).map { 1_709_510_400 + Double($0) * 60 }, scores: Array(repeating: 1, count: 1441))
+        let svg = ScoreChart.svg(trace, width: 640, height: 170)
+        let pattern = ##"<text x="([-0-9.]+)" y="[-0-9.]+" text-anchor="middle" fill="#[0-9a-f]+">([^<]*)</text>"##
+        let regex = try NSRegularExpression(pattern: pattern)
+        let matches = regex.matches(in: svg, range: NSRange(svg.startIndex..., in: svg))
+        #expect(matches.count >= 4)
+        for match in matches {
+            let x = Double(svg[Range(match.range(at: 1), in: svg)!])!
+            let label = String(svg[Range(match.range(at: 2), in: svg)!])
+            let half = ChartDrawing.textWidth(label) / 2
+            #expect(x - half >= 0 && x + half <= 640, "\(label) at \(x)")
+            if label.contains("2024") { #expect(x - half >= 4 + ChartDrawing.textWidth("UTC")) }
+        }
+    }
+
     @Test("marks: shifts are labelled with their features, retrains coloured by outcome with a tooltip")
     func marks() throws {
         let trace = Self.trace(count: 2000)
