@@ -6,7 +6,8 @@ public struct DetectorTrace: Sendable, Codable, Equatable {
     /// in the order scored. Same count as `scores`.
     public var times: [Double]
     /// Each vector's anomaly score (higher is more anomalous); may be zero, negative (a VAE's
-    /// negative log-likelihood), NaN or infinite (skipped or clamped when drawn).
+    /// negative log-likelihood), NaN or infinite (NaN is skipped and ±∞ drawn at the plot's
+    /// edge; to encode those as JSON, set the encoder's `nonConformingFloatEncodingStrategy`).
     public var scores: [Double]
     /// The threshold over time as steps, in time order; empty if no model was ever promoted.
     public var thresholds: [ThresholdStep]

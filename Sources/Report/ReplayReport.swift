@@ -16,7 +16,8 @@ public struct ReplayReport: Sendable, Codable, Equatable {
     /// The vector time (seconds) where the `--train` rows end and the scored `--file` rows begin,
     /// drawn as a vertical divider; nil without `--train`.
     public var trainingEnd: Double?
-    /// Every training run of the replay, all detectors; each chart shows its own detector's.
+    /// Every training run of the replay, all detectors; each chart shows its own detector's
+    /// (and those with an empty `detector`, which concern all).
     public var retrains: [RetrainMark]
     /// Level shifts the stream recorded; shown on every chart.
     public var shifts: [ShiftMark]

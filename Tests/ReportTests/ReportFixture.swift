@@ -1,5 +1,5 @@
 import Foundation
-import Report
+@testable import Report
 
 /// Deterministic reports for tests and for looking at the page in a browser.
 enum ReportFixture {
@@ -133,17 +133,33 @@ enum ReportFixture {
         var spans: [TimeSpan] = anomalies.map { TimeSpan(start: time($0.start), end: time($0.start + $0.length - 1)) }
         spans.removeAll { $0.end < time(trainRows) }
         let testAlerts = alertedAny[trainRows...].filter { $0 }.count
+        // Point-wise metrics of "AE or VAE" over the scored rows, as `aed replay --json` has them.
+        func falsePositiveRate(_ rows: Range<Int>) -> Double {
+            let normal = rows.filter { !labels[$0] }
+            return Double(normal.filter { alertedAny[$0] }.count) / Double(max(1, normal.count))
+        }
+        let scored = trainRows..<vectors
+        let truePositives = scored.filter { alertedAny[$0] && labels[$0] }.count
+        let precision = Double(truePositives) / Double(max(1, testAlerts))
+        let recall = Double(truePositives) / Double(max(1, scored.filter { labels[$0] }.count))
+        let f1 = 2 * precision * recall / max(1e-12, precision + recall)
+        let tenth = scored.count / 10
+        let worstTenth = (0..<10).map {
+            falsePositiveRate((scored.lowerBound + $0 * tenth)..<(scored.lowerBound + ($0 + 1) * tenth))
+        }.max() ?? 0
         return ReplayReport(
             title: "aed replay — smd_machine-1-7 (stream \"replay\")",
             facts: [
-                ReportFact("vectors", "40,000 (10,000 training, 30,000 scored)"),
+                ReportFact(
+                    "vectors",
+                    "\(Markup.count(vectors)) (\(Markup.count(trainRows)) training, \(Markup.count(vectors - trainRows)) scored)"),
                 ReportFact("alerts (AE or VAE)", "\(testAlerts)"),
                 ReportFact("episodes", "\(episodes.count)"),
                 ReportFact("retrains", "\(retrains.count) (\(retrains.filter { $0.outcome == "promoted" }.count) promoted)"),
                 ReportFact("shifts", "1"),
-                ReportFact("precision / recall / F1", "0.71 / 0.93 / 0.81"),
-                ReportFact("false-positive rate", "0.42 % (target 1 %)"),
-                ReportFact("worst tenth FPR", "2.9 %"),
+                ReportFact("precision / recall / F1", String(format: "%.2f / %.2f / %.2f", precision, recall, f1)),
+                ReportFact("false-positive rate", String(format: "%.2f %% (target 1 %%)", 100 * falsePositiveRate(scored))),
+                ReportFact("worst tenth FPR", String(format: "%.2f %%", 100 * worstTenth)),
                 ReportFact("config", "etc/aed.toml"),
             ],
             detectors: detectors,
