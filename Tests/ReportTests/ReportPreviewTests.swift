@@ -3,7 +3,9 @@ import Testing
 @testable import Report
 
 /// Renders the realistic fixture; with `AED_REPORT_PREVIEW=/some/file.html` in the environment it
-/// also writes the page there, to look at in a browser (or headless Chromium, see the README).
+/// also writes the page there (and a 3,000-vector elapsed-time variant beside it), to look at in
+/// a browser or as a picture: `chromium --headless --screenshot=report.png
+/// --window-size=1400,1800 file:///some/file.html` (Debian's `chromium`; as root add `--no-sandbox`).
 @Suite("Report preview")
 struct ReportPreviewTests {
     @Test("the realistic fixture renders one chart per detector, within bounds")
