@@ -47,6 +47,8 @@ let package = Package(
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: strict),
+        // The replay report: one self-contained HTML page with inline SVG score charts.
+        .target(name: "Report", swiftSettings: strict),
         // aectl's commands as a library (so tests can call them); never imports Daemon.
         .target(
             name: "AECTLKit",
@@ -85,6 +87,7 @@ let package = Package(
             name: "DaemonTests",
             dependencies: ["Daemon", "AECTLKit", "Wire", "ZeroMQ", "Store", "Detectors"],
             swiftSettings: strict),
+        .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strict),
         .testTarget(name: "AECTLTests", dependencies: ["AECTLKit", "Wire"], swiftSettings: strict),
     ]
 )
