@@ -75,6 +75,8 @@ let package = Package(
             name: "aed-bench-wire", dependencies: ["Wire", "ZeroMQ", "AECTLKit"], swiftSettings: strict),
         // Training throughput of the tensor engine beside the PyTorch peer (release build).
         .executableTarget(name: "aed-bench-train", dependencies: ["Tensor"], swiftSettings: strict),
+        // Prints the OpenBLAS kernel in use and checks sgemm under it; TensorTests runs it.
+        .executableTarget(name: "aed-blas-check", dependencies: ["Tensor"], swiftSettings: strict),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
