@@ -59,11 +59,11 @@ let package = Package(
         .executableTarget(
             name: "aed",
             dependencies: [
-                "Daemon",
+                "Daemon", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        .executableTarget(name: "aectl", dependencies: ["AECTLKit"], swiftSettings: strict),
+        .executableTarget(name: "aectl", dependencies: ["AECTLKit", "Tensor"], swiftSettings: strict),
         // Scoring (and fit) throughput of the detectors beside the PyTorch peer (release build).
         .executableTarget(name: "aed-bench-score", dependencies: ["Detectors", "Tensor", "ZeroMQ"], swiftSettings: strict),
         // Writes alert batches and reports each commit; StoreTests SIGKILLs it mid-write.

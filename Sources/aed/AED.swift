@@ -3,13 +3,14 @@
 import ArgumentParser
 import Daemon
 import Foundation
+import Tensor
 
 @main
 struct AED: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aed",
         abstract: "Anomaly-detection daemon: scores vectors from ZeroMQ publishers with autoencoders.",
-        version: AnomalyDaemon.version)
+        version: AnomalyDaemon.versionDescription)
 
     @Option(help: "Configuration file (default: /etc/aed/aed.toml if present, else built-in defaults).")
     var config: String?
@@ -25,6 +26,12 @@ struct AED: AsyncParsableCommand {
     var logLevel: String?
     @Flag(name: .customLong("check-config"), help: "Validate the configuration and exit.")
     var checkConfig = false
+
+    /// Puts OpenBLAS on a kernel that fits the CPU (may re-execute aed once), then parses and runs.
+    static func main() async {
+        BLASKernel.ensureCapableKernel(arguments: CommandLine.arguments)
+        await main(nil)
+    }
 
     func run() async throws {
         let overrides = ConfigurationOverrides(
