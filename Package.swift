@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Tensor", "Detectors", "ZeroMQ", "Wire", "Store",
+                "Tensor", "Detectors", "ZeroMQ", "Wire", "Store", "Report",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -61,11 +61,11 @@ let package = Package(
         .executableTarget(
             name: "aed",
             dependencies: [
-                "Daemon",
+                "Daemon", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
-        .executableTarget(name: "aectl", dependencies: ["AECTLKit"], swiftSettings: strict),
+        .executableTarget(name: "aectl", dependencies: ["AECTLKit", "Tensor"], swiftSettings: strict),
         // Scoring (and fit) throughput of the detectors beside the PyTorch peer (release build).
         .executableTarget(name: "aed-bench-score", dependencies: ["Detectors", "Tensor", "ZeroMQ"], swiftSettings: strict),
         // Writes alert batches and reports each commit; StoreTests SIGKILLs it mid-write.
@@ -77,6 +77,8 @@ let package = Package(
             name: "aed-bench-wire", dependencies: ["Wire", "ZeroMQ", "AECTLKit"], swiftSettings: strict),
         // Training throughput of the tensor engine beside the PyTorch peer (release build).
         .executableTarget(name: "aed-bench-train", dependencies: ["Tensor"], swiftSettings: strict),
+        // Prints the OpenBLAS kernel in use and checks sgemm under it; TensorTests runs it.
+        .executableTarget(name: "aed-blas-check", dependencies: ["Tensor"], swiftSettings: strict),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),

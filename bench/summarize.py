@@ -154,7 +154,8 @@ def main():
            "retrain_runs": [r.get("training_runs") for r in runs if r.get("tag") == "lat_bin_1-retrain"]}
     with open(os.path.join(run, "summary.json"), "w") as f:
         json.dump(out, f, indent=1)
-    print(f"run {out['run']}, load average before {meta.get('load_before')}, after {meta.get('load_after')}")
+    print(f"run {out['run']}, aed {meta.get('aed_version', '?')} ({meta.get('cores', '?')} cores), "
+          f"load average before {meta.get('load_before')}, after {meta.get('load_after')}")
     print()
     print("| what | aed | reference | aed / reference | goal | met |")
     print("|---|---|---|---|---|---|")

@@ -9,6 +9,7 @@ public enum StatusTable {
         let d = status.daemon
         lines.append(
             "aed \(d.version)  pid \(d.pid)  up \(duration(d.uptimeSeconds))  control \(d.endpoints.control)")
+        if let blas = d.blasKernel { lines.append("blas \(blas)") }
         lines.append(
             "ingest \((d.endpoints.ingest + d.endpoints.connect).joined(separator: " "))  received \(status.ingest.received)  scored \(status.ingest.scored)  rejected \(status.ingest.rejected.values.reduce(0, +))"
                 + (details?.alertsWritten.map { "  alerts stored \($0)" } ?? "")

@@ -212,7 +212,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
             metadata: [
                 "version": "\(Self.version)", "ingest": "\(endpoints.ingest.joined(separator: ","))",
                 "control": "\(endpoints.control)", "streams": "\(restoredStreams)", "models": "\(restoredModels)",
-                "state": "\(configuration.withLock { $0.daemon.stateDirectory })",
+                "state": "\(configuration.withLock { $0.daemon.stateDirectory })", "blas": "\(Self.blasKernel)",
             ])
         notifier.ready(status: "scoring \(restoredStreams) streams with \(restoredModels) models")
     }

@@ -21,7 +21,7 @@ public struct StatusReply: Codable, Sendable, Equatable {
     }
 }
 
-/// The daemon process: version, uptime, pid, endpoints.
+/// The daemon process: version, uptime, pid, endpoints, BLAS kernel.
 public struct DaemonStatus: Codable, Sendable, Equatable {
     /// `aed --version` text.
     public var version: String
@@ -31,13 +31,18 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     public var pid: Int32
     /// Where it listens and connects.
     public var endpoints: EndpointsStatus
+    /// The BLAS library, the kernel it computes with, the CPU and why that kernel, e.g.
+    /// `OpenBLAS 0.3.21 kernel SkylakeX, Intel(R) Xeon(R) Processor (switched from Prescott to
+    /// SkylakeX because the CPU has AVX-512 (F, BW, DQ, VL))`; nil from older daemons.
+    public var blasKernel: String?
 
     /// Creates the daemon part.
-    public init(version: String, uptimeSeconds: Double, pid: Int32, endpoints: EndpointsStatus) {
+    public init(version: String, uptimeSeconds: Double, pid: Int32, endpoints: EndpointsStatus, blasKernel: String? = nil) {
         self.version = version
         self.uptimeSeconds = uptimeSeconds
         self.pid = pid
         self.endpoints = endpoints
+        self.blasKernel = blasKernel
     }
 }
 

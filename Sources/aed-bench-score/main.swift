@@ -6,6 +6,8 @@ import Detectors
 import Foundation
 import Tensor
 
+BLASKernel.ensureCapableKernel(arguments: CommandLine.arguments)
+
 func format(_ value: Double, _ digits: Int = 0) -> String {
     value.isFinite ? String(format: "%.\(digits)f", value) : "-"
 }
@@ -45,6 +47,8 @@ func runBenchmark() throws {
     ].filter { options.scorerNames?.contains($0.name) ?? true }
     print("aed-bench-score: D = \(d), \(file.samples) vectors, batches \(options.batchSizes), 1 BLAS thread, "
         + "\(options.repeats) x \(options.minimumSeconds) s per case, load average \(loadBefore)")
+    let blas = BLASKernel.summary
+    print("BLAS: \(blas.detailedDescription)")
 
     // aed scoring.
     var ours: [String: [Int: [Double]]] = [:]
@@ -160,11 +164,12 @@ func runBenchmark() throws {
 
     let loadAfter = loadAverage()
     print("")
-    print("load average before \(loadBefore), after \(loadAfter)")
+    print("load average before \(loadBefore), after \(loadAfter); \(blas)")
     var result: [String: Any] = [
         "script": "aed-bench-score", "dim": d, "n": file.samples, "threads": 1, "repeats": options.repeats,
         "min_time_s": options.minimumSeconds, "importance_samples": options.importanceSamples,
         "load_average_before": loadBefore, "load_average_after": loadAfter, "torch": torchVersion,
+        "blas": blas.library, "blas_kernel": blas.kernel, "blas_choice": blas.choice, "cpu": blas.cpuModel,
         "scoring": table, "sweep": sweep, "training": training,
         "sgemm": [
             "gflops_512": peak, "ae_limit_vectors_per_s": peakLimit,

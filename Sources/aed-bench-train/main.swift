@@ -4,6 +4,8 @@
 import Foundation
 import Tensor
 
+BLASKernel.ensureCapableKernel(arguments: CommandLine.arguments)
+
 func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return .nan }
@@ -13,6 +15,12 @@ func median(_ values: [Double]) -> Double {
 
 func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
+/// The 1, 5 and 15 minute load averages of the machine.
+func loadAverage() -> [Double] {
+    guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) else { return [] }
+    return text.split(separator: " ").prefix(3).compactMap { Double($0) }
+}
+
 func runBenchmark() throws {
     let options = try BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
     BLAS.setThreadCount(1)
@@ -20,6 +28,9 @@ func runBenchmark() throws {
     let d = options.dimensions
     print("aed-bench-train: AE \(d)-64-16-64-\(d), ReLU, MSE, Adam \(options.learningRate), batch \(options.batchSize), "
         + "\(data.shape[0]) samples x \(options.epochs) epochs, \(options.repeats) repeats, 1 BLAS thread")
+    let blas = BLASKernel.summary
+    let loadBefore = loadAverage()
+    print("BLAS: \(blas.detailedDescription); load average \(loadBefore)")
 
     // sgemm ceiling of this machine, one thread.
     let square = GemmProbe.gigaflops(m: 512, k: 512, n: 512)
@@ -67,6 +78,8 @@ func runBenchmark() throws {
         "samples_per_s_median": Int(ours), "runs": runs.map { ["samples_per_s": Int($0.samplesPerSecond), "wall_s": $0.seconds, "final_loss": Double($0.finalLoss)] },
         "sgemm_gflops_512": square, "sgemm_gflops_ae_shapes": layerGflops,
         "train_matmul_gflops": achieved, "train_fraction_of_sgemm_peak": achieved / square,
+        "blas": blas.library, "blas_kernel": blas.kernel, "blas_choice": blas.choice, "cpu": blas.cpuModel,
+        "load_average_before": loadBefore,
     ]
     if options.runPeer {
         let peer = try Subprocess.run(options.python, [
@@ -99,6 +112,9 @@ func runBenchmark() throws {
     } else {
         print("torch : not run (--no-peer)")
     }
+    let loadAfter = loadAverage()
+    print("load average before \(loadBefore), after \(loadAfter)")
+    result["load_average_after"] = loadAfter
     let encoded = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
     print(String(decoding: encoded, as: UTF8.self))
 }

@@ -3,15 +3,23 @@
 import ArgumentParser
 import Daemon
 import Foundation
+import Tensor
 
 @main
 struct AED: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aed",
         abstract: "Anomaly-detection daemon: scores vectors from ZeroMQ publishers with autoencoders.",
-        version: AnomalyDaemon.version,
+        version: AnomalyDaemon.versionDescription,
         subcommands: [Serve.self, ReplayCommand.self],
         defaultSubcommand: Serve.self)
+
+    /// Makes OpenBLAS use a kernel that fits the CPU (re-executing once if needed) before
+    /// anything parses or computes.
+    static func main() async {
+        BLASKernel.ensureCapableKernel(arguments: CommandLine.arguments)
+        await main(nil)
+    }
 }
 
 /// `aed [options]`: the daemon (the default subcommand).

@@ -56,7 +56,7 @@ struct ReplayCommand: ParsableCommand {
         let logger = DaemonRunner.makeLogger(level: logLevel)
         do {
             let outcome = try Replay.run(options, configuration: configuration, logger: logger)
-            if let report { _ = report } // REPORT-PENDING try ReplayReportWriter.write(outcome, title: (file as NSString).lastPathComponent, to: report) }
+            if let report { try ReplayReportWriter.write(outcome, title: (file as NSString).lastPathComponent, to: report) }
             let text = json ? try ReplayText.json(outcome.summary) : ReplayText.table(outcome.summary)
             FileHandle.standardOutput.write(Data((text + "\n").utf8))
         } catch {

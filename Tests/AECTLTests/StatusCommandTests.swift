@@ -38,7 +38,8 @@ import Wire
         let reply = StatusReply(
             daemon: DaemonStatus(
                 version: "0.1.0", uptimeSeconds: 3_700, pid: 42,
-                endpoints: EndpointsStatus(ingest: ["tcp://127.0.0.1:7600"], control: "ipc://./state/control.sock")),
+                endpoints: EndpointsStatus(ingest: ["tcp://127.0.0.1:7600"], control: "ipc://./state/control.sock"),
+                blasKernel: "OpenBLAS 0.3.21 kernel SkylakeX, Intel(R) Xeon(R) Processor (kept SkylakeX)"),
             ingest: IngestStatus(received: 1_010, scored: 900, rejected: ["dim": 10]),
             streams: [
                 StreamStatus(
@@ -62,6 +63,7 @@ import Wire
                 """.utf8))
         let table = StatusTable.render(reply, details: details, now: 1_060)
         #expect(table.contains("aed 0.1.0  pid 42  up 61m"))
+        #expect(table.contains("\nblas OpenBLAS 0.3.21 kernel SkylakeX, Intel(R) Xeon(R) Processor (kept SkylakeX)\n"))
         #expect(table.contains("alerts stored 7"))
         #expect(table.contains("web-1"))
         #expect(table.contains("scoring"))

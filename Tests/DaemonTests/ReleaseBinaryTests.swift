@@ -32,6 +32,9 @@ import Wire
         let version = try runProcess(aed, ["--version"], timeout: 30)
         #expect(version.status == 0)
         #expect(!version.stdout.isEmpty)
+        // `0.1.0 (OpenBLAS 0.3.21 kernel SkylakeX, <CPU model>)`: the kernel aed computes with.
+        #expect(version.stdout.contains("(OpenBLAS "), "\(version.stdout)")
+        #expect(version.stdout.contains(" kernel "), "\(version.stdout)")
     }
 
     @Test func hangupReloadsAndInterruptStopsCleanly() throws {

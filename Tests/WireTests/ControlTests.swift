@@ -91,6 +91,11 @@ struct ControlTests {
                                                         threshold: ThresholdStatus(value: 3.2, method: "pot", targetFalsePositiveRate: 0.001))],
                                    lastTrainingRun: TrainingRunStatus(outcome: "trained", finished: 1e9))])
         #expect(try ControlReply.decode(StatusReply.self, from: ControlReply.encode(status)) == status)
+        // An older daemon's reply has no blasKernel key and still decodes.
+        #expect(!String(decoding: try ControlReply.encode(status), as: UTF8.self).contains("blasKernel"))
+        var withKernel = status
+        withKernel.daemon.blasKernel = "OpenBLAS 0.3.21 kernel SkylakeX, Intel(R) Xeon(R) Processor (kept SkylakeX)"
+        #expect(try ControlReply.decode(StatusReply.self, from: ControlReply.encode(withKernel)) == withKernel)
     }
 
     @Test func endpointResolutionOrder() {

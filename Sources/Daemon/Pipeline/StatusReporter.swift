@@ -77,7 +77,7 @@ struct StatusReporter {
                 endpoints: EndpointsStatus(
                     ingest: endpoints?.ingest.filter { !settings.ingestConnects.contains($0) } ?? [],
                     connect: settings.ingestConnects, control: endpoints?.control ?? "",
-                    alerts: endpoints?.alertPublish)),
+                    alerts: endpoints?.alertPublish), blasKernel: AnomalyDaemon.blasKernel),
             ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
     }
