@@ -37,17 +37,17 @@ public struct StreamSettings: Sendable, Equatable {
     /// A shift is recognised when alerts stay far above the target for at least this long, in
     /// seconds of vector time, and for at least `shiftVectors` vectors: longer than any
     /// anomaly episode should last. Anomalies shorter than both are never adopted.
-    public var shiftWindow: Double = 21_600
+    public var shiftWindow: Double = 43_200
     /// The least number of vectors a shift window spans.
     public var shiftVectors: Int = 360
     /// The alert rate (any detector) that counts as "far above the target": the window's
     /// share of alerting vectors must reach it, and each sixth of the window half of it; nil
-    /// means `max(0.05, 5 x target_false_positive_rate)`.
+    /// means `max(0.3, 20 x target_false_positive_rate)`.
     public var shiftAlertRate: Double? = nil
 
     /// `shiftAlertRate`, or its default for the target false-positive rate.
     public var effectiveShiftAlertRate: Double {
-        shiftAlertRate ?? min(0.99, max(0.05, 5 * targetFalsePositiveRate))
+        shiftAlertRate ?? min(0.99, max(0.3, 20 * targetFalsePositiveRate))
     }
     /// The fixed feature count of the stream, or `nil` to take it from the first accepted vector.
     public var dimension: Int? = nil

@@ -6,8 +6,8 @@ import Wire
 /// Vectors are counted, in vector-time order, into tumbling sub-windows that each close once
 /// they span a sixth of the shift window in time **and** a sixth of its vectors
 /// (`shift_window`, `shift_vectors`). A shift is recognised when the last six closed
-/// sub-windows together had an alert share of at least `shift_alert_rate` and each of them at
-/// least half of it. So a burst of anomalies shorter than the window (in time or in vectors) is
+/// sub-windows together had an alert share of at least `shift_alert_rate`, each of them at
+/// least half of it, and the last one (the storm is still on) the full rate. So a burst of anomalies shorter than the window (in time or in vectors) is
 /// never taken for a shift, and the storm after a real shift lasts at most the window plus one
 /// sub-window before it is recognised. The same counts give the recent alert rate shown in
 /// `aectl status`.
@@ -48,9 +48,9 @@ struct ShiftDetector: Sendable {
     }
 
     /// Counts one scored vector at vector time `time`.
-    /// - Returns: the recognised shift's window (its first sub-window's start, the alert share
-    ///   and the vectors over all six), or nil.
-    mutating func note(time: Double, alerted: Bool) -> (started: Double, rate: Double, vectors: Int)? {
+    /// - Returns: the recognised shift's window (its first sub-window's start, the last
+    ///   sub-window's start, the alert share and the vectors over all six), or nil.
+    mutating func note(time: Double, alerted: Bool) -> (started: Double, recent: Double, rate: Double, vectors: Int)? {
         var part = current ?? Window(start: time, end: time)
         part.end = max(part.end, time)
         part.vectors += 1
@@ -66,8 +66,8 @@ struct ShiftDetector: Sendable {
         guard armed, closed.count == Self.parts else { return nil }
         let vectors = closed.reduce(0) { $0 + $1.vectors }
         let rate = Double(closed.reduce(0) { $0 + $1.alerted }) / Double(max(vectors, 1))
-        guard rate >= alertRate, closed.allSatisfy({ $0.rate >= alertRate / 2 }) else { return nil }
-        return (closed[0].start, rate, vectors)
+        guard rate >= alertRate, closed.allSatisfy({ $0.rate >= alertRate / 2 }), part.rate >= alertRate else { return nil }
+        return (closed[0].start, part.start, rate, vectors)
     }
 
     /// Forgets the counts (after a shift was adopted: only what follows counts).

@@ -157,11 +157,13 @@ final class StreamPipeline {
     private func handle(_ recognised: LevelShift, of runtime: StreamRuntime, now: Double) {
         var shift = recognised
         if shift.policy == .adapt {
-            shift.features = Array(runtime.adoptShift(startedAt: shift.started).prefix(LevelShiftAdoption.namedFeatures))
+            let level = runtime.shiftLevelStart ?? shift.started
+            shift.features = Array(runtime.adoptShift(startedAt: level).prefix(LevelShiftAdoption.namedFeatures))
             shift.adopted = true
             scheduler.requestShiftRun(runtime.name)
         } else {
-            shift.features = Array(runtime.movedFeatures(startedAt: shift.started).prefix(LevelShiftAdoption.namedFeatures))
+            let level = runtime.shiftLevelStart ?? shift.started
+            shift.features = Array(runtime.movedFeatures(startedAt: level).prefix(LevelShiftAdoption.namedFeatures))
             runtime.shifts.armed = false
         }
         runtime.lastShift = shift
@@ -184,7 +186,8 @@ final class StreamPipeline {
     /// - Returns: false when the stream has no open shift.
     func acceptShift(of name: String) -> Bool {
         guard let runtime = table[name], var shift = runtime.lastShift, !shift.adopted else { return false }
-        shift.features = Array(runtime.adoptShift(startedAt: shift.started).prefix(LevelShiftAdoption.namedFeatures))
+        // The level it is at by now: the alerting vectors since the shift's last sub-window.
+        shift.features = Array(runtime.adoptShift(startedAt: runtime.shiftLevelStart ?? shift.started).prefix(LevelShiftAdoption.namedFeatures))
         shift.adopted = true
         runtime.lastShift = shift
         logger.notice("level shift accepted", metadata: ["stream": "\(name)"])

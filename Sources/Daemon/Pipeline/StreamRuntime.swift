@@ -31,6 +31,8 @@ final class StreamRuntime {
     var shifts: ShiftDetector
     /// A shift recognised while scoring, waiting for the pipeline to record and handle it.
     var recognisedShift: LevelShift?
+    /// Where the last sub-window of the recognised (or open) shift began: its new level.
+    var shiftLevelStart: Double?
     /// The last shift recorded, and whether one is open (recorded, not adopted).
     var lastShift: LevelShift?
     /// Accepted since the last retrain was requested (the sample-count trigger).
@@ -222,6 +224,7 @@ final class StreamRuntime {
             observer?(ScoredBatch(stream: name, vectorTimes: pendingVectorTimes, alerted: alerted, scores: observed))
             for row in 0..<count {
                 if let window = shifts.note(time: pendingVectorTimes[row], alerted: alerted[row]), recognisedShift == nil {
+                    shiftLevelStart = window.started
                     recognisedShift = LevelShift(
                         stream: name, detected: pendingVectorTimes[row], started: window.started,
                         alertRate: window.rate, vectors: window.vectors, features: [], policy: settings.shiftPolicy,
@@ -256,9 +259,11 @@ final class StreamRuntime {
         if timed > 0 { latency = latency == 0 ? delay / Double(timed) : 0.9 * latency + 0.1 * (delay / Double(timed)) }
     }
 
-    /// Adopts the level of a recognised shift that began at `started`: finds the moved features,
-    /// moves the buffered history of those features to the new level, and appends the window's
-    /// alerting vectors to the buffer. The shift detector starts counting afresh.
+    /// Adopts the level the stream has been at since `started` (the last sub-window of a
+    /// recognised shift: the level it is at now, not an excursion earlier in the window that
+    /// already ended): finds the moved features, moves the buffered history of those features
+    /// to the new level, and appends the alerting vectors since `started` to the buffer. The
+    /// shift detector starts counting afresh.
     /// - Returns: the moved features, largest first.
     func adoptShift(startedAt started: Double) -> [MovedFeature] {
         guard let dimension, var buffer, var alertedVectors else { return [] }
