@@ -61,6 +61,26 @@ public struct AlertsCommand: ParsableCommand {
             return
         }
         printOut(Self.render(reply.alerts))
+        if let shifts = reply.shifts, !shifts.isEmpty { printOut("\n" + Self.renderShifts(shifts)) }
+    }
+
+    /// A table of level shifts, newest first: when each was recognised, since when the stream
+    /// stormed, the window's alert rate, whether it was adopted, and the features that moved.
+    public static func renderShifts(_ shifts: [LevelShift]) -> String {
+        let formatter = ISO8601DateFormatter()
+        let header = ["LEVEL SHIFT AT", "STREAM", "STORM SINCE", "ALERT RATE", "POLICY", "ADOPTED", "MOVED FEATURES"]
+        let rows = shifts.map { shift -> [String] in
+            [
+                formatter.string(from: Date(timeIntervalSince1970: shift.detected)), shift.stream,
+                formatter.string(from: Date(timeIntervalSince1970: shift.started)),
+                String(format: "%.0f%% of %d", 100 * shift.alertRate, shift.vectors), shift.policy.rawValue,
+                shift.adopted ? "yes" : "no (aectl retrain --accept-shift \(shift.stream))",
+                shift.features.isEmpty
+                    ? "none alone"
+                    : shift.features.prefix(5).map { "f\($0.index) \(String(format: "%+.1f", $0.sigmas))σ" }.joined(separator: ", "),
+            ]
+        }
+        return StatusTable.table(header: header, rows: rows).joined(separator: "\n") + "\n"
     }
 
     /// A table of alerts, newest first: one row per episode, with its first alert's score and

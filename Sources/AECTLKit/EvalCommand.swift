@@ -1,6 +1,7 @@
 import ArgumentParser
 import Detectors
 import Foundation
+import Wire
 
 /// `aectl eval`: an offline backtest of a detector on CSV files, through the daemon's code path.
 public struct EvalCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import Detectors
 import Foundation
+import Wire
 import Tensor
 
 /// The offline backtest behind `aectl eval`: read, fit, calibrate, score, measure.

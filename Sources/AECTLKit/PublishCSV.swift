@@ -1,3 +1,4 @@
+import Wire
 /// Vectors read from a CSV file for publishing: a header row, then one vector a line.
 ///
 /// The rows are parsed by `CSVReader` (the same reader `aectl eval` uses), leniently: blank lines

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Wire
 
-/// `aectl retrain [STREAM...] [--wait]`: start a retrain now.
+/// `aectl retrain [STREAM...] [--wait] [--accept-shift]`: start a retrain now.
 public struct RetrainCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "retrain", abstract: "Retrain streams now (all when none is named).")
@@ -14,6 +14,10 @@ public struct RetrainCommand: ParsableCommand {
     public var wait = false
     @Option(name: .customLong("wait-timeout"), help: "Seconds --wait waits for the runs.")
     public var waitTimeout: Double = 1_800
+    @Flag(
+        name: .customLong("accept-shift"),
+        help: "Adopt each stream's open level shift (shift_policy = \"alert\") as its new normal, then retrain.")
+    public var acceptShift = false
     @Flag(help: "Print the reply as JSON.")
     public var json = false
 
@@ -27,7 +31,7 @@ public struct RetrainCommand: ParsableCommand {
         do {
             // A long --wait must not turn "no daemon" into a long hang: check aed answers first.
             if wait { _ = try client.send(.status) }
-            frame = try client.send(.retrain(streams: streams, wait: wait), timeoutMilliseconds: timeout)
+            frame = try client.send(.retrain(streams: streams, wait: wait, acceptShift: acceptShift), timeoutMilliseconds: timeout)
             reply = try ControlReply.decode(RetrainReply.self, from: frame)
         } catch {
             throw CommandFailure("\(error)")

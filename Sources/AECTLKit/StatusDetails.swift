@@ -29,5 +29,19 @@ public struct StatusDetails: Decodable, Sendable, Equatable {
         public var alertsByDetector: [String: Int]?
         public var episodes: [String: Int]?
         public var runs: [TrainingRunSummary]?
+        /// Share of recently scored vectors that alerted (any detector), over the last shift
+        /// window, with the vectors and seconds it covers.
+        public var recentAlertRate: Double?
+        public var recentAlertVectors: Int?
+        public var recentAlertSeconds: Double?
+        /// Target false-positive rate per vector and detector.
+        public var targetFalsePositiveRate: Double?
+        /// Level shifts since aed started, and the last one.
+        public var shifts: Int?
+        public var lastShift: LevelShift?
+        /// Vectors stamped too far in the future; `seq` duplicates; publisher restarts.
+        public var futureTimestamps: Int?
+        public var duplicates: Int?
+        public var sequenceRestarts: Int?
     }
 }

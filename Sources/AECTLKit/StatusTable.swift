@@ -22,7 +22,10 @@ public enum StatusTable {
             return lines.joined(separator: "\n") + "\n"
         }
         lines.append("")
-        let header = ["STREAM", "STATE", "DIM", "RECEIVED", "SCORED", "REJECTED", "GAPS", "RATE/s", "LATENCY", "BUFFER", "ALERTS"]
+        let header = [
+            "STREAM", "STATE", "DIM", "RECEIVED", "SCORED", "REJECTED", "GAPS", "RATE/s", "LATENCY", "BUFFER", "ALERTS",
+            "RECENT ALERT RATE",
+        ]
         var rows: [[String]] = []
         for stream in status.streams {
             let extra = details?.streams.first { $0.name == stream.name }
@@ -36,6 +39,7 @@ public enum StatusTable {
                 "\(stream.rejected.values.reduce(0, +))", "\(stream.gaps)",
                 extra?.scoredRate.map { String(format: "%.0f", $0) } ?? "-",
                 extra?.latency.map { $0 > 0 ? String(format: "%.2f ms", $0 * 1000) : "-" } ?? "-", buffer, "\(stream.alerts)",
+                recentRate(extra),
             ])
         }
         lines.append(contentsOf: table(header: header, rows: rows))
@@ -61,6 +65,26 @@ public enum StatusTable {
             }
         }
         if !modelRows.isEmpty { lines.append(contentsOf: table(header: modelHeader, rows: modelRows)) }
+        var eventLines: [String] = []
+        for stream in status.streams {
+            guard let extra = details?.streams.first(where: { $0.name == stream.name }) else { continue }
+            var notes: [String] = []
+            if let shift = extra.lastShift {
+                let moved = shift.features.prefix(3).map { "f\($0.index) \(String(format: "%+.1f", $0.sigmas))σ" }.joined(separator: ", ")
+                notes.append(
+                    "\(extra.shifts ?? 1) level shift(s), last \(ago(shift.detected, now: now)) (\(moved.isEmpty ? "no single feature moved" : moved)), "
+                        + (shift.adopted ? "adopted" : "open: aectl retrain --accept-shift \(stream.name)"))
+            }
+            if let future = extra.futureTimestamps, future > 0 { notes.append("\(future) vectors stamped in the future (scored at receive time)") }
+            if let duplicates = extra.duplicates, duplicates > 0 { notes.append("\(duplicates) duplicate or old seq") }
+            if let restarts = extra.sequenceRestarts, restarts > 0 { notes.append("\(restarts) publisher restart(s) seen in seq") }
+            if !notes.isEmpty { eventLines.append("  \(stream.name): " + notes.joined(separator: "; ")) }
+        }
+        if !eventLines.isEmpty {
+            lines.append("")
+            lines.append("events:")
+            lines.append(contentsOf: eventLines)
+        }
         var rejectionLines: [String] = []
         for stream in status.streams where !stream.rejected.isEmpty {
             rejectionLines.append("  \(stream.name): \(reasons(stream.rejected))")
@@ -71,6 +95,15 @@ public enum StatusTable {
             lines.append(contentsOf: rejectionLines)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "2.1% of 1440 (target 1%)": the recent alert rate next to the target.
+    static func recentRate(_ extra: StatusDetails.StreamDetails?) -> String {
+        guard let rate = extra?.recentAlertRate else { return "-" }
+        var text = String(format: "%.1f%%", 100 * rate)
+        if let vectors = extra?.recentAlertVectors { text += " of \(vectors)" }
+        if let target = extra?.targetFalsePositiveRate { text += " (target \(String(format: "%g", 100 * target))%)" }
+        return text
     }
 
     static func reasons(_ counts: [String: Int]) -> String {

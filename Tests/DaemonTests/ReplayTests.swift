@@ -1,0 +1,244 @@
+import Daemon
+import Foundation
+import Logging
+import Testing
+import Wire
+
+/// A seeded series for replays: `dimension` correlated features with a daily cycle and noise,
+/// one row a minute; `edit(row, &values)` changes rows (shifts, bursts, drift).
+struct SyntheticSeries {
+    var dimension = 6
+    var seed: UInt64 = 1
+
+    func rows(_ count: Int, from start: Int = 0, edit: (Int, inout [Float]) -> Void = { _, _ in }) -> [[Float]] {
+        var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(start)
+        func uniform() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return (Double((z ^ (z >> 31)) >> 11) + 0.5) / Double(1 << 53)
+        }
+        func normal() -> Double { (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform()) }
+        return (start..<(start + count)).map { row in
+            let phase = 2 * Double.pi * Double(row % 1_440) / 1_440
+            let common = normal()
+            var values = (0..<dimension).map { j in
+                Float(10 + 3 * sin(phase + Double(j)) + 0.8 * common + 0.5 * normal())
+            }
+            edit(row, &values)
+            return values
+        }
+    }
+}
+
+/// Writes CSV files for replays into a temporary folder.
+struct ReplayFiles {
+    let folder: String
+
+    init() throws {
+        folder = NSTemporaryDirectory() + "aed-replay-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    func path(_ name: String) -> String { (folder as NSString).appendingPathComponent(name) }
+
+    @discardableResult
+    func write(_ name: String, rows: [[Float]], timestamps: [Double]? = nil) throws -> String {
+        let dimension = rows.first?.count ?? 0
+        var text = (timestamps == nil ? "" : "ts,") + (0..<dimension).map { "f\($0)" }.joined(separator: ",") + "\n"
+        for (index, row) in rows.enumerated() {
+            if let timestamps { text += "\(timestamps[index])," }
+            text += row.map { "\($0)" }.joined(separator: ",") + "\n"
+        }
+        try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+        return path(name)
+    }
+
+    @discardableResult
+    func writeText(_ name: String, _ text: String) throws -> String {
+        try text.write(toFile: path(name), atomically: true, encoding: .utf8)
+        return path(name)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: folder) }
+}
+
+/// A small, fast configuration for replays: one AE, a 6 h shift window of at least 360 vectors;
+/// `overrides` replace or add `[defaults]` keys (values as TOML), `tail` is appended.
+func replayTOML(_ overrides: [String: String] = [:], tail: String = "") -> String {
+    var keys: [String: String] = [
+        "detectors": #"["ae"]"#, "hidden_sizes": "[12]", "latent_size": "3", "epochs": "10", "batch_size": "32",
+        "min_samples": "1440", "buffer_size": "4000", "retrain_interval": #""0""#,
+        "target_false_positive_rate": "0.01", "shift_window": #""6h""#, "shift_vectors": "360",
+    ]
+    keys.merge(overrides) { $1 }
+    return "[defaults]\n" + keys.keys.sorted().map { "\($0) = \(keys[$0] ?? "")" }.joined(separator: "\n") + "\n" + tail
+}
+
+func replay(
+    _ toml: String, train: String?, file: String, labels: String? = nil, stateDirectory: String? = nil,
+    tsStart: Double? = nil
+) throws -> ReplayOutcome {
+    var options = ReplayOptions(file: file)
+    options.train = train
+    options.labels = labels
+    options.stateDirectory = stateDirectory
+    options.tsStart = tsStart
+    let configuration = try DaemonConfiguration.parse(toml: toml).validated().0
+    return try Replay.run(options, configuration: configuration, logger: Logger(label: "replay-test"))
+}
+
+/// Share of `alerted` that is true over `range`.
+func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
+    Double(alerted[range].filter { $0 }.count) / Double(range.count)
+}
+
+@Suite(.serialized, .timeLimit(.minutes(5))) struct ReplayTests {
+    let series = SyntheticSeries()
+
+    /// A permanent level shift of two features: one shift event, adopted, and after the bound
+    /// (shift window + one sub-window + the retrain) the alert rate is back near the target,
+    /// while a spike on top of the new level still alerts.
+    @Test func levelShiftIsRecordedOnceAndAdoptedWithinTheBound() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let train = try files.write("train.csv", rows: series.rows(1_500))
+        let test = try files.write("test.csv", rows: series.rows(2_400, from: 1_500) { row, values in
+            if row >= 1_800 { values[0] += 12; values[1] -= 9 }
+            if row == 3_700 { values[3] += 25 }
+        })
+        let outcome = try replay(replayTOML(), train: train, file: test)
+        let shifts = outcome.summary.shifts
+        try #require(shifts.count == 1, "\(shifts.map { ($0.started / 60, $0.detected / 60, $0.alertRate, $0.features.prefix(3)) })")
+        #expect(shifts[0].adopted)
+        #expect(Set(shifts[0].features.prefix(2).map(\.index)) == [0, 1])
+        #expect(shifts[0].features[0].sigmas.magnitude >= 3)
+        #expect(outcome.summary.retrains.contains { $0.trigger == "shift" && $0.outcome == "ok" })
+        let alerted = try #require(outcome.traces.first?.alerted)
+        let shiftRow = 1_800
+        // Bound: 360 vectors (6 h) + one sub-window (60) after the storm began, then the retrain.
+        let bound = shiftRow + 360 + 60 + 10
+        #expect(alertShare(alerted, 1_500 + 300 ..< 1_500 + 300 + 200) > 0.5)  // the storm before it
+        #expect(alertShare(alerted, bound ..< 3_900) <= 0.05)
+        #expect(alerted[3_700])  // a spike on the new level
+    }
+
+    /// 300 anomalous vectors are never adopted: after them a retrain runs, and the same
+    /// anomaly still alerts afterwards (the poisoning guard).
+    @Test func aShortBurstIsNotAdopted() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let train = try files.write("train.csv", rows: series.rows(1_500))
+        let test = try files.write("test.csv", rows: series.rows(1_500, from: 1_500) { row, values in
+            let burst = (1_800..<2_100).contains(row) || (2_800..<2_850).contains(row)
+            if burst { values[0] += 12; values[1] -= 9 }
+        })
+        let outcome = try replay(replayTOML(["retrain_samples": "400"]), train: train, file: test)
+        #expect(outcome.summary.shifts.isEmpty)
+        let retrainsAfterBurst = outcome.summary.retrains.filter { $0.time > Double(2_100 * 60) && $0.time < Double(2_800 * 60) }
+        #expect(retrainsAfterBurst.contains { $0.outcome == "ok" })
+        let alerted = try #require(outcome.traces.first?.alerted)
+        #expect(alertShare(alerted, 1_800 ..< 2_100) > 0.9)
+        #expect(alertShare(alerted, 2_800 ..< 2_850) > 0.9)
+    }
+
+    /// A mean that moves 0.025 sigma a minute for two hours (3 sigma) on two features, with
+    /// periodic retrains, gives no storm.
+    @Test func gradualDriftGivesNoStorm() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let train = try files.write("train.csv", rows: series.rows(1_500))
+        // One sigma of a feature here is about 1.1 (0.8 common + 0.5 own noise, around the cycle).
+        let test = try files.write("test.csv", rows: series.rows(1_500, from: 1_500) { row, values in
+            let minutes = Float(min(max(row - 1_800, 0), 120))
+            values[2] += 0.025 * 1.1 * minutes
+            values[4] += 0.025 * 1.1 * minutes
+        })
+        let outcome = try replay(replayTOML(["retrain_interval": #""30m""#]), train: train, file: test)
+        let alerted = try #require(outcome.traces.first?.alerted)
+        #expect(outcome.summary.shifts.isEmpty)
+        #expect(alertShare(alerted, 1_800 ..< 3_000) <= 0.05)
+    }
+
+    /// The same files and configuration give the same output, bit for bit.
+    @Test func replayIsBitIdenticalRunToRun() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let train = try files.write("train.csv", rows: series.rows(1_500))
+        let test = try files.write("test.csv", rows: series.rows(1_000, from: 1_500) { row, values in
+            if row >= 1_800 { values[0] += 12 }
+        })
+        let labels = try files.writeText("labels.csv", (0..<1_000).map { $0 >= 300 ? "1" : "0" }.joined(separator: "\n") + "\n")
+        let toml = replayTOML(["retrain_interval": #""2h""#])
+        let first = try ReplayText.json(replay(toml, train: train, file: test, labels: labels).summary)
+        let second = try ReplayText.json(replay(toml, train: train, file: test, labels: labels).summary)
+        #expect(first == second)
+        #expect(first.contains("\"fpr_by_tenth\""))
+    }
+
+    /// A `ts` column gives the vector times; without one, --ts-start + i x 60 s continues from
+    /// the train rows into the test rows.
+    @Test func vectorTimesComeFromTsOrTheRowIndex() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let rows = series.rows(700)
+        let train = try files.write("train.csv", rows: Array(rows[0..<650]))
+        let test = try files.write("test.csv", rows: Array(rows[650...]))
+        let outcome = try replay(replayTOML(), train: train, file: test, tsStart: 1_000)
+        #expect(outcome.times.first == 1_000)
+        #expect(outcome.times[650] == 1_000 + 650 * 60)
+        let stamped = try files.write("stamped.csv", rows: Array(rows[650...]), timestamps: (0..<50).map { 1.7e9 + Double($0) * 30 })
+        let second = try replay(replayTOML(), train: train, file: stamped)
+        #expect(second.times[650] == 1.7e9)
+        #expect(second.times[651] == 1.7e9 + 30)
+    }
+
+    /// Bad input: a clear error naming file and line, and nothing written.
+    @Test(arguments: [
+        ("wrong width", "f0,f1,f2\n1,2,3\n4,5\n", nil as String?, "test.csv:3"),
+        ("not a number", "f0,f1,f2\n1,2,3\n4,x,6\n", nil, "test.csv:3"),
+        ("ts goes back", "ts,f0,f1,f2\n100,1,2,3\n90,4,5,6\n", nil, "test.csv:3"),
+        ("labels of another length", "f0,f1,f2\n1,2,3\n4,5,6\n", "0\n1\n0\n", "labels.csv:"),
+        ("labels not 0/1", "f0,f1,f2\n1,2,3\n4,5,6\n", "0\n7\n", "labels.csv:2"),
+    ])
+    func badInputNamesFileAndLineAndWritesNothing(_ name: String, test: String, labels: String?, expected: String) throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let file = try files.writeText("test.csv", test)
+        let labelFile = try labels.map { try files.writeText("labels.csv", $0) }
+        let state = files.path("state")
+        var options = ReplayOptions(file: file)
+        options.labels = labelFile
+        options.stateDirectory = state
+        let configuration = try DaemonConfiguration.parse(toml: replayTOML()).validated().0
+        do {
+            _ = try Replay.run(options, configuration: configuration, logger: Logger(label: "replay-test"))
+            Issue.record("\(name): no error")
+        } catch {
+            #expect("\(error)".contains(expected), "\(name): \(error)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: state), "\(name): the state folder was created")
+    }
+
+    /// A train file whose columns differ from the test file's is refused.
+    @Test func trainAndTestColumnsMustMatch() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let train = try files.writeText("train.csv", "f0,f1\n1,2\n")
+        let test = try files.writeText("test.csv", "f0,f1,f2\n1,2,3\n")
+        #expect(throws: CSVError.self) { try replay(replayTOML(), train: train, file: test) }
+    }
+
+    /// --state-dir leaves the daemon's database; a second replay into it is refused.
+    @Test func stateDirectoryKeepsTheDatabase() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let train = try files.write("train.csv", rows: series.rows(700))
+        let test = try files.write("test.csv", rows: series.rows(100, from: 700))
+        let state = files.path("state")
+        _ = try replay(replayTOML(), train: train, file: test, stateDirectory: state)
+        #expect(FileManager.default.fileExists(atPath: (state as NSString).appendingPathComponent("aed.db")))
+        #expect(throws: ReplayError.self) { try replay(replayTOML(), train: train, file: test, stateDirectory: state) }
+    }
+}
