@@ -11,7 +11,7 @@ import Wire
 /// learns the new level from the whole buffer instead of the few vectors since the shift.
 enum LevelShiftAdoption {
     /// Distance, in training standard deviations, from which a feature counts as moved.
-    static let movedSigmas = 3.0
+    static let movedSigmas = 2.0
     /// Moved features named in a shift record.
     static let namedFeatures = 8
 

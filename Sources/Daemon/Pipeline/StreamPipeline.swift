@@ -149,6 +149,10 @@ final class StreamPipeline {
             runtime.recognisedShift = nil
             handle(shift, of: runtime, now: now)
         }
+        if runtime.adoptionWantsRun {
+            runtime.adoptionWantsRun = false
+            scheduler.requestShiftRun(runtime.name)
+        }
     }
 
     // MARK: Level shifts

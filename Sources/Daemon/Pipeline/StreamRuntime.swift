@@ -35,6 +35,16 @@ final class StreamRuntime {
     var shiftLevelStart: Double?
     /// The last shift recorded, and whether one is open (recorded, not adopted).
     var lastShift: LevelShift?
+    /// After a shift was adopted, until the stream is calm again: every vector joins the retrain
+    /// buffer (alerting or not) and the stream retrains after each stretch of a sixth of a shift
+    /// window that still alerts more than a third of `shift_alert_rate`, at most
+    /// `maximumAdoptionRuns` times. So a new regime that one translation did not capture
+    /// (a level that keeps moving, a cycle) is learned from the data itself.
+    private(set) var adoption: (vectors: Int, alerts: Int, runs: Int)?
+    /// Set when an adoption stretch ended still stormy: the pipeline asks for a retrain.
+    var adoptionWantsRun = false
+    /// The most retrains one adoption asks for (two shift windows' worth).
+    static let maximumAdoptionRuns = 12
     /// Accepted since the last retrain was requested (the sample-count trigger).
     var acceptedSinceTraining = 0
     /// When the last retrain was requested or restored, event time in seconds.
@@ -232,10 +242,28 @@ final class StreamRuntime {
                 }
             }
         }
-        // Buffer what no model flagged (everything while warming); keep what alerted apart.
+        if var stretch = adoption, !models.isEmpty {
+            stretch.vectors += count
+            stretch.alerts += alerted.filter { $0 }.count
+            adoption = stretch
+            let length = (settings.shiftVectors + ShiftDetector.parts - 1) / ShiftDetector.parts
+            if stretch.vectors >= length {
+                if Double(stretch.alerts) / Double(stretch.vectors) <= settings.effectiveShiftAlertRate / 3
+                    || stretch.runs >= Self.maximumAdoptionRuns
+                {
+                    adoption = nil
+                } else {
+                    adoption = (0, 0, stretch.runs + 1)
+                    adoptionWantsRun = true
+                }
+            }
+        }
+        // Buffer what no model flagged (everything while warming or adopting a shift); keep
+        // what alerted apart.
+        let adopting = adoption != nil
         pending.withUnsafeValues { pointer in
             for row in 0..<count {
-                if alerted[row] {
+                if alerted[row] && !adopting {
                     alertedVectors?.append(pointer, offset: row * dimension, time: pendingVectorTimes[row])
                 } else {
                     buffer?.append(pointer, offset: row * dimension)
@@ -277,6 +305,7 @@ final class StreamRuntime {
         self.buffer = buffer
         self.alertedVectors = alertedVectors
         shifts.reset()
+        adoption = (0, 0, 0)
         return moved
     }
 
