@@ -88,7 +88,7 @@ func replay(
     options.stateDirectory = stateDirectory
     options.tsStart = tsStart
     let configuration = try DaemonConfiguration.parse(toml: toml).validated().0
-    return try Replay.run(options, configuration: configuration, logger: Logger(label: "replay-test"))
+    return try Replay.run(options, configuration: configuration, logger: Logger(label: "replay-test") { _ in SwiftLogNoOpLogHandler() })
 }
 
 /// Share of `alerted` that is true over `range`.
@@ -221,7 +221,7 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         options.stateDirectory = state
         let configuration = try DaemonConfiguration.parse(toml: replayTOML()).validated().0
         do {
-            _ = try Replay.run(options, configuration: configuration, logger: Logger(label: "replay-test"))
+            _ = try Replay.run(options, configuration: configuration, logger: Logger(label: "replay-test") { _ in SwiftLogNoOpLogHandler() })
             Issue.record("\(name): no error")
         } catch {
             #expect("\(error)".contains(expected), "\(name): \(error)")
