@@ -12,6 +12,8 @@ public struct CSVVectors: Sendable {
     public let dimension: Int
     /// The number of vectors.
     public var count: Int { values.count / dimension }
+    /// The file's `ts` column (seconds, one per vector), if it has one; sent as each vector's `ts`.
+    public var timestamps: [Double]? = nil
 
     /// Reads `path`. Blank lines are skipped; `\r\n` line ends are accepted.
     ///
@@ -32,7 +34,7 @@ public struct CSVVectors: Sendable {
     private static func converting(file: String, _ read: () throws -> CSVMatrix) throws(PublishError) -> CSVVectors {
         do {
             let matrix = try read()
-            return CSVVectors(header: matrix.header, values: matrix.values, dimension: matrix.columns)
+            return CSVVectors(header: matrix.header, values: matrix.values, dimension: matrix.columns, timestamps: matrix.timestamps)
         } catch let error as CSVError {
             switch error.kind {
             case .unreadable: throw .unreadable(file: error.file, reason: error.message)

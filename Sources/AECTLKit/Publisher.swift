@@ -24,6 +24,9 @@ public struct PublishOptions: Sendable {
     /// (seconds since the Unix epoch, and seconds), as for a recorded series with a fixed
     /// spacing; nil = the send time. Ignored when `timestamps` is false.
     public var seriesClock: SeriesClock?
+    /// Each row's own `ts` (a CSV `ts` column), seconds since the Unix epoch; used when
+    /// `seriesClock` is nil. Ignored when `timestamps` is false.
+    public var rowTimestamps: [Double]? = nil
     /// How long to wait for a subscriber before giving up, in seconds.
     public var waitSeconds: Double
     /// How long one send may block on a full queue before giving up, in milliseconds.
@@ -88,12 +91,15 @@ public struct PublishReport: Sendable, Equatable {
 /// timeout) instead of dropping, and it sends nothing until a subscriber whose subscription
 /// covers the stream has joined, so no vector is lost to the slow-joiner effect.
 public enum Publisher {
-    /// Publishes a CSV file (header row, one vector a line).
+    /// Publishes a CSV file (header row, one vector a line); a `ts` column is sent as each
+    /// vector's `ts` (unless `options.seriesClock` or `options.timestamps` says otherwise).
     ///
     /// - Throws: `PublishError` (file errors with file and line, no subscriber, send timeout).
     public static func publish(csv path: String, options: PublishOptions,
                                onBound: (String) -> Void = { _ in }) throws(PublishError) -> PublishReport {
         let vectors = try CSVVectors.load(path: path)
+        var options = options
+        if options.seriesClock == nil { options.rowTimestamps = vectors.timestamps }
         return try publish(values: vectors.values, dimension: vectors.dimension, options: options, onBound: onBound)
     }
 
@@ -166,7 +172,8 @@ public enum Publisher {
                 timestamps.removeAll(keepingCapacity: true)
                 sequenceNumbers.removeAll(keepingCapacity: true)
                 for offset in 0..<rows {
-                    timestamps.append(options.seriesClock?.timestamp(ofRow: row + offset) ?? now)
+                    timestamps.append(
+                        options.seriesClock?.timestamp(ofRow: row + offset) ?? options.rowTimestamps?[row + offset] ?? now)
                     sequenceNumbers.append(UInt64(row + offset))
                 }
                 payload.removeAll(keepingCapacity: true)

@@ -52,4 +52,16 @@ import Wire
     @Test func unreadableFileIsAnError() {
         #expect(throws: CSVError.self) { try CSVReader.readMatrix(path: "/nonexistent/train.csv") }
     }
+
+    /// A `ts` column is read at double precision (epoch seconds do not fit a Float32) and is not
+    /// a feature; a bad ts names its line.
+    @Test func tsColumnIsTimeNotAFeature() throws {
+        let matrix = try CSVReader.parseMatrix("f0,ts,f1\n1,1700000000.25,2\n3,1700000060.5,4\n", file: "t.csv")
+        #expect(matrix.header == ["f0", "f1"])
+        #expect(matrix.values == [1, 2, 3, 4])
+        #expect(matrix.timestamps == [1_700_000_000.25, 1_700_000_060.5])
+        #expect(throws: CSVError(file: "t.csv", line: 3, message: "column 2 (ts): 'x' is not a time in seconds")) {
+            try CSVReader.parseMatrix("f0,ts,f1\n1,5,2\n3,x,4\n", file: "t.csv")
+        }
+    }
 }
