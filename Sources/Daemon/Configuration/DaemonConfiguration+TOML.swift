@@ -185,6 +185,9 @@ extension StreamSettings {
             shiftPolicy = policy
         }
         if let value = try section.duration("shift_window") { shiftWindow = value }
+        if let value = try section.double("retrain_admit_severity", lower: 1, upper: 1_000, open: false) {
+            retrainAdmitSeverity = value
+        }
         if let value = try section.int("shift_vectors", in: 6...100_000_000) { shiftVectors = value }
         if let value = try section.double("shift_alert_rate", lower: 0, upper: 1, open: true) { shiftAlertRate = value }
     }

@@ -32,6 +32,11 @@ public struct StreamSettings: Sendable, Equatable {
     public var targetFalsePositiveRate: Double = 0.01
     /// Fraction of the buffer held out (never trained on) to calibrate thresholds, in (0, 0.9).
     public var holdoutFraction: Double = 0.25
+    /// Alerting vectors whose score is at most this many thresholds (`threshold + (s - 1) x
+    /// |threshold|`, so negative thresholds work too) still join the retrain buffer, so periodic
+    /// retrains follow slow drift; stronger crossings never do (anomalies are not learned).
+    /// 1 keeps every alerting vector out.
+    public var retrainAdmitSeverity: Double = 2
     /// What to do about a level shift (a storm of alerts that outlasts the shift window).
     public var shiftPolicy: ShiftPolicy = .adapt
     /// A shift is recognised when alerts stay far above the target for at least this long, in

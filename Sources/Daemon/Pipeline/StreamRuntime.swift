@@ -171,6 +171,10 @@ final class StreamRuntime {
             pendingVectorTimes.removeAll(keepingCapacity: true)
         }
         var alerted = [Bool](repeating: false, count: count)
+        // Rows that crossed some threshold by more than `retrain_admit_severity` allows: kept out
+        // of the retrain buffer. Milder crossings join it, so slow drift is learned.
+        var strong = [Bool](repeating: false, count: count)
+        let margin = settings.retrainAdmitSeverity - 1
         var newAlerts: [AlertWrite] = []
         if !models.isEmpty {
             let batch = Tensor(shape: [count, dimension], scalars: Array(pending.values))
@@ -199,6 +203,7 @@ final class StreamRuntime {
                         previous = row
                     }
                     alerted[row] = true
+                    if !(Double(scores[row]) <= model.threshold + margin * abs(model.threshold)) { strong[row] = true }
                     let raw = Double(scores[row])
                     let score = raw.isFinite ? raw : Double(Float.greatestFiniteMagnitude)
                     counters.alerts[kind, default: 0] += 1
@@ -258,12 +263,12 @@ final class StreamRuntime {
                 }
             }
         }
-        // Buffer what no model flagged (everything while warming or adopting a shift); keep
-        // what alerted apart.
+        // Buffer what no model flagged strongly (everything while warming or adopting a shift);
+        // keep what alerted strongly apart.
         let adopting = adoption != nil
         pending.withUnsafeValues { pointer in
             for row in 0..<count {
-                if alerted[row] && !adopting {
+                if strong[row] && !adopting {
                     alertedVectors?.append(pointer, offset: row * dimension, time: pendingVectorTimes[row])
                 } else {
                     buffer?.append(pointer, offset: row * dimension)
