@@ -5,7 +5,7 @@ extension ReplayReportPage {
     static func shiftTable(_ shifts: [ShiftMark], style: TimeStyle) -> String {
         guard !shifts.isEmpty else { return "" }
         var html = "<section>\n<h2>Level shifts</h2>\n<table class=\"list\"><thead><tr><th>time</th>"
-            + "<th>features moved (from the training mean, in training standard deviations)</th></tr></thead><tbody>"
+            + "<th>features moved (median now against the retrain buffer's, in its standard deviations)</th></tr></thead><tbody>"
         for shift in shifts.sorted(by: { $0.time < $1.time }) {
             let features = shift.features.map {
                 "<span class=\"feature\">\(Markup.escape($0.name)) <b>\(Markup.escape(ChartDrawing.sigmas($0.sigmas)))</b></span>"

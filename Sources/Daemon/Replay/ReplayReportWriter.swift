@@ -33,9 +33,11 @@ public enum ReplayReportWriter {
                 detectorFacts.append(ReportFact("precision / recall / F1", String(format: "%.3f / %.3f / %.3f", metrics.precision, metrics.recall, metrics.f1)))
                 detectorFacts.append(ReportFact("false-positive rate", String(format: "%.4f", metrics.fpr)))
             }
+            // Rows before the first model (warming) have no score: leave them out of the trace.
+            let scored = trace.scores.indices.filter { !trace.scores[$0].isNaN }
             return DetectorTrace(
-                name: trace.detector, times: outcome.times, scores: trace.scores.map(Double.init), thresholds: steps,
-                alertTimes: alertTimes, facts: detectorFacts)
+                name: trace.detector, times: scored.map { outcome.times[$0] }, scores: scored.map { Double(trace.scores[$0]) },
+                thresholds: steps, alertTimes: alertTimes, facts: detectorFacts)
         }
         var spans: [TimeSpan] = []
         if let labels = outcome.labels {
