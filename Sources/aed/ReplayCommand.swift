@@ -53,6 +53,7 @@ struct ReplayCommand: ParsableCommand {
         options.tsStart = tsStart
         options.tsStep = tsStep
         options.stateDirectory = stateDir
+        options.report = report
         let logger = DaemonRunner.makeLogger(level: logLevel)
         do {
             let outcome = try Replay.run(options, configuration: configuration, logger: logger)

@@ -227,6 +227,7 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         ("ts goes back", "ts,f0,f1,f2\n100,1,2,3\n90,4,5,6\n", nil, "test.csv:3"),
         ("labels of another length", "f0,f1,f2\n1,2,3\n4,5,6\n", "0\n1\n0\n", "labels.csv:"),
         ("labels not 0/1", "f0,f1,f2\n1,2,3\n4,5,6\n", "0\n7\n", "labels.csv:2"),
+        ("ts beyond 2^33 s", "ts,f0,f1,f2\n100,1,2,3\n1e308,4,5,6\n", nil, "test.csv:3"),
     ])
     func badInputNamesFileAndLineAndWritesNothing(_ name: String, test: String, labels: String?, expected: String) throws {
         let files = try ReplayFiles()

@@ -21,6 +21,8 @@ public struct ReplayOptions: Sendable {
     /// Where to leave the `aed.db` the daemon would have written (`--state-dir`); a temporary
     /// folder, removed at the end, without it.
     public var stateDirectory: String?
+    /// Where `--report` will write (checked before the replay runs; written by the caller).
+    public var report: String?
 
     /// Options for `file`.
     public init(file: String) {
@@ -62,6 +64,16 @@ public enum Replay {
     public static func run(_ options: ReplayOptions, configuration base: DaemonConfiguration, logger: Logger) throws -> ReplayOutcome {
         guard StreamName.isValid(options.stream) else {
             throw ReplayError.badOption("--stream \"\(options.stream)\" is not a valid stream name (1-128 bytes of A-Za-z0-9._:/-)")
+        }
+        if let report = options.report {
+            let inputs = [options.file, options.train, options.labels].compactMap { $0 }.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            let target = URL(fileURLWithPath: report).standardizedFileURL
+            guard !inputs.contains(target.path) else { throw ReplayError.badOption("--report \(report) would overwrite an input file") }
+            var isDirectory: ObjCBool = false
+            let folder = target.deletingLastPathComponent().path
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue,
+                !(FileManager.default.fileExists(atPath: target.path, isDirectory: &isDirectory) && isDirectory.boolValue)
+            else { throw ReplayError.badOption("--report \(report): its folder does not exist or it is a folder") }
         }
         let series = try ReplaySeries.read(
             file: options.file, train: options.train, labels: options.labels, tsStart: options.tsStart, tsStep: options.tsStep)

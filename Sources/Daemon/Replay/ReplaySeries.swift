@@ -47,6 +47,10 @@ struct ReplaySeries: Sendable {
             var previous = series.times.last ?? -Double.infinity
             for row in 0..<matrix.rows {
                 let time = matrix.timestamps?[row] ?? nextTime
+                // The wire's limit: 0 to 2^33 s (the year 2242), so no time overflows a chart or timer.
+                guard time >= 0, time <= 8_589_934_592 else {
+                    throw CSVError(file: path, line: row + 2, message: "time \(time) s is outside 0 to 2^33 s (check ts, --ts-start and --ts-step)")
+                }
                 guard time >= previous else {
                     throw CSVError(file: path, line: row + 2, message: "ts \(time) goes back in time (previous \(previous))")
                 }
