@@ -282,7 +282,9 @@ public final class AnomalyDaemon: @unchecked Sendable {
                     alerts: configuration.alerts, maximumDimension: configuration.daemon.maxDimension, now: now,
                     restored: true)
                 if let snapshot = try store.bufferSnapshot(stream: record.name), snapshot.dimension == record.dimension {
-                    runtime.restoreBuffer(BufferSnapshotWrite.floats(snapshot.values))
+                    runtime.restoreBuffer(
+                        BufferSnapshotWrite.floats(snapshot.values),
+                        censored: snapshot.censored.map(BufferSnapshotWrite.counts) ?? [])
                 }
                 for active in try store.activeModels(stream: record.name) {
                     guard let kind = DetectorKind(rawValue: active.model.detector) else { continue }

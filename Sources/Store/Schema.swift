@@ -26,6 +26,7 @@ enum Schema {
         Migration(version: 2, name: "buffer-snapshots", apply: v2BufferSnapshots),
         Migration(version: 3, name: "alert-episodes", apply: v3AlertEpisodes),
         Migration(version: 4, name: "level-shifts", apply: v4LevelShifts),
+        Migration(version: 5, name: "censored-counts", apply: v5CensoredCounts),
     ]
 
     /// Version 1: streams, models (one active per stream and detector), thresholds, training
@@ -150,6 +151,16 @@ enum Schema {
                 document TEXT NOT NULL CHECK (json_valid(document))
             );
             CREATE INDEX shifts_stream_detected ON shifts(stream_id, detected);
+            """)
+    }
+
+    /// Version 5: a buffer snapshot keeps, per row, how many vectors were kept out of the buffer
+    /// just before it for crossing a threshold strongly (`count` little-endian UInt32; NULL, as
+    /// in snapshots of earlier versions, means none). Calibration counts them as exceedances.
+    private static func v5CensoredCounts(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE buffer_snapshots ADD COLUMN censored BLOB
+                CHECK (censored IS NULL OR length(censored) = count * 4);
             """)
     }
 

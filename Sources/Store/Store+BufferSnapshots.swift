@@ -7,11 +7,12 @@ extension Store {
     /// - Parameters:
     ///   - values: `[count, dimension]` row-major little-endian Float32, `count * dimension * 4`
     ///     bytes.
+    ///   - censored: per row, `count` little-endian UInt32 (`BufferSnapshot.censored`), or nil.
     ///   - saved: seconds since the Unix epoch (default: now).
     /// - Throws: `StoreError.unknownStream`, `StoreError.dimensionMismatch` (not the stream's
     ///   dimension), `StoreError.invalidArgument` (byte count does not match), `StoreError.readOnly`.
     public func saveBufferSnapshot(
-        stream: String, dimension: Int, count: Int, values: Data,
+        stream: String, dimension: Int, count: Int, values: Data, censored: Data? = nil,
         saved: Double = Date().timeIntervalSince1970
     ) throws {
         guard dimension > 0, count >= 0,
@@ -20,6 +21,10 @@ extension Store {
             throw StoreError.invalidArgument(
                 "buffer snapshot of \"\(stream)\": \(values.count) bytes is not count \(count) x "
                     + "dimension \(dimension) x 4")
+        }
+        if let censored, censored.count != count * 4 {
+            throw StoreError.invalidArgument(
+                "buffer snapshot of \"\(stream)\": \(censored.count) bytes of censored counts is not count \(count) x 4")
         }
         try write { db in
             guard let record = try Self.fetchStream(db, name: stream) else {
@@ -31,18 +36,19 @@ extension Store {
             }
             try db.execute(
                 sql: """
-                    INSERT INTO buffer_snapshots (stream_id, dimension, count, "values", saved)
-                    VALUES (?, ?, ?, ?, ?)
+                    INSERT INTO buffer_snapshots (stream_id, dimension, count, "values", saved, censored)
+                    VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (stream_id) DO UPDATE SET dimension = excluded.dimension,
-                        count = excluded.count, "values" = excluded."values", saved = excluded.saved
+                        count = excluded.count, "values" = excluded."values", saved = excluded.saved,
+                        censored = excluded.censored
                     """,
-                arguments: [record.id, dimension, count, values, saved])
+                arguments: [record.id, dimension, count, values, saved, censored])
         }
     }
 
     /// Saves a retrain buffer given as vectors of `Float` (all of the stream's dimension).
     ///
-    /// - Throws: as `saveBufferSnapshot(stream:dimension:count:values:saved:)`, and
+    /// - Throws: as `saveBufferSnapshot(stream:dimension:count:values:censored:saved:)`, and
     ///   `StoreError.invalidArgument` when the vectors differ in length.
     public func saveBufferSnapshot(
         stream: String, vectors: [[Float]], dimension: Int,
@@ -71,7 +77,7 @@ extension Store {
             try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT s.name, b.dimension, b.count, b."values", b.saved
+                    SELECT s.name, b.dimension, b.count, b."values", b.saved, b.censored
                     FROM buffer_snapshots b JOIN streams s ON s.id = b.stream_id WHERE s.name = ?
                     """,
                 arguments: [stream]
@@ -79,7 +85,7 @@ extension Store {
                 BufferSnapshot(
                     stream: try row.decode(atIndex: 0), dimension: try row.decode(atIndex: 1),
                     count: try row.decode(atIndex: 2), values: try row.decode(atIndex: 3),
-                    saved: try row.decode(atIndex: 4))
+                    saved: try row.decode(atIndex: 4), censored: try row.decode(atIndex: 5))
             }
         }
     }

@@ -114,7 +114,7 @@ struct MigrationTests {
         try old.close()
 
         let store = try Store.open(path: path)
-        #expect(try store.schemaVersion() == 4)
+        #expect(try store.schemaVersion() == Store.latestSchemaVersion)
         let rows = try store.database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT episode_count, last_vector_time, last_receive_time, max_score, max_severity,

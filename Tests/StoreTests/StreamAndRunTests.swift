@@ -101,6 +101,24 @@ struct StreamAndRunTests {
         try writable.close()
     }
 
+    @Test("a snapshot keeps its censored counts; a snapshot without them reads as nil; a wrong length is refused")
+    func bufferSnapshotCensoredCounts() throws {
+        let directory = try TemporaryDirectory()
+        let store = try Store.open(path: directory.path("aed.db"))
+        try store.upsertStream(name: "s1", dimension: 1)
+        let values = Data([0, 0, 0x80, 0x3F, 0, 0, 0, 0x40])  // 1.0, 2.0
+        let censored = Data([3, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF])  // 3, UInt32.max
+        try store.saveBufferSnapshot(stream: "s1", dimension: 1, count: 2, values: values, censored: censored, saved: 5)
+        #expect(try store.bufferSnapshot(stream: "s1")?.censored == censored)
+        try store.saveBufferSnapshot(stream: "s1", dimension: 1, count: 2, values: values, saved: 6)
+        #expect(try store.bufferSnapshot(stream: "s1")?.censored == nil)
+        #expect(throws: StoreError.self) {
+            try store.saveBufferSnapshot(stream: "s1", dimension: 1, count: 2, values: values, censored: Data(count: 4))
+        }
+        #expect(try store.bufferSnapshot(stream: "s1")?.saved == 6)
+        try store.close()
+    }
+
     @Test("a read-only store reads but refuses every write, and needs an existing file")
     func readOnly() throws {
         let directory = try TemporaryDirectory()

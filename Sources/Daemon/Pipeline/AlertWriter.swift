@@ -193,7 +193,8 @@ final class AlertWriter: @unchecked Sendable {
         for snapshot in snapshots {
             do {
                 try store.saveBufferSnapshot(
-                    stream: snapshot.stream, dimension: snapshot.dimension, count: snapshot.count, values: snapshot.values)
+                    stream: snapshot.stream, dimension: snapshot.dimension, count: snapshot.count, values: snapshot.values,
+                    censored: snapshot.censored)
             } catch {
                 logger.error("buffer snapshot failed", metadata: ["stream": "\(snapshot.stream)", "error": "\(error)"])
             }

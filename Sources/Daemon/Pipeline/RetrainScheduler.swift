@@ -80,7 +80,7 @@ final class RetrainScheduler {
         let requested = requestedRuns[name] ?? []
         let job = TrainingJob(
             stream: name, settings: runtime.settings, dimension: dimension, values: buffer.snapshot(), count: buffer.count,
-            trigger: trigger, requestedAt: now, requestIDs: requested)
+            censored: buffer.censoredCounts(), trigger: trigger, requestedAt: now, requestIDs: requested)
         requestedRuns[name] = []
         shiftRuns.remove(name)
         runtime.trainingInFlight = true

@@ -251,12 +251,11 @@ final class StreamPipeline {
     func submitBufferSnapshots() {
         var writes: [AlertWrite] = []
         for (name, runtime) in table.streams {
-            guard let buffer = runtime.buffer, let dimension = runtime.dimension, buffer.count > 0,
+            guard let buffer = runtime.buffer, buffer.count > 0,
                 runtime.counters.accepted != runtime.acceptedAtSnapshot
             else { continue }
             runtime.acceptedAtSnapshot = runtime.counters.accepted
-            writes.append(.snapshot(BufferSnapshotWrite(
-                stream: name, dimension: dimension, count: buffer.count, values: BufferSnapshotWrite.data(buffer.snapshot()))))
+            writes.append(.snapshot(BufferSnapshotWrite(stream: name, buffer: buffer)))
         }
         guard !writes.isEmpty else { return }
         writer.submit(writes)
@@ -266,10 +265,12 @@ final class StreamPipeline {
     /// Saves every stream's retrain buffer to the store (at shutdown).
     func snapshotBuffers() {
         for (name, runtime) in table.streams {
-            guard let buffer = runtime.buffer, let dimension = runtime.dimension, buffer.count > 0 else { continue }
+            guard let buffer = runtime.buffer, buffer.count > 0 else { continue }
+            let snapshot = BufferSnapshotWrite(stream: name, buffer: buffer)
             do {
                 try store.saveBufferSnapshot(
-                    stream: name, dimension: dimension, count: buffer.count, values: BufferSnapshotWrite.data(buffer.snapshot()))
+                    stream: name, dimension: snapshot.dimension, count: snapshot.count, values: snapshot.values,
+                    censored: snapshot.censored)
             } catch {
                 logger.error("buffer snapshot failed", metadata: ["stream": "\(name)", "error": "\(error)"])
             }

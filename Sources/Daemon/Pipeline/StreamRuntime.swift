@@ -110,10 +110,11 @@ final class StreamRuntime {
         alertedVectors = AlertedVectors(dimension: dimension, capacity: max(1, settings.bufferSize / 2))
     }
 
-    /// Replaces the buffer with a restored snapshot (`[rows, dimension]`).
-    func restoreBuffer(_ values: [Float]) {
+    /// Replaces the buffer with a restored snapshot (`[rows, dimension]`) and its censored counts
+    /// (`VectorRingBuffer.censoredCounts()`).
+    func restoreBuffer(_ values: [Float], censored: [UInt32] = []) {
         guard let dimension else { return }
-        buffer = VectorRingBuffer(dimension: dimension, capacity: settings.bufferSize, restoring: values)
+        buffer = VectorRingBuffer(dimension: dimension, capacity: settings.bufferSize, restoring: values, censored: censored)
     }
 
     /// Notes that the decoder appended vectors from `start` on, received at `receiveTime` (event
@@ -270,6 +271,7 @@ final class StreamRuntime {
             for row in 0..<count {
                 if strong[row] && !adopting {
                     alertedVectors?.append(pointer, offset: row * dimension, time: pendingVectorTimes[row])
+                    buffer?.noteCensored()
                 } else {
                     buffer?.append(pointer, offset: row * dimension)
                 }
@@ -303,6 +305,8 @@ final class StreamRuntime {
         let window = alertedVectors.since(started)
         let (moved, offsets) = LevelShiftAdoption.movedFeatures(buffer: buffer.snapshot(), window: window.values, dimension: dimension)
         if !moved.isEmpty { buffer.translate(by: offsets) }
+        // The window's vectors join the buffer: no longer censored.
+        buffer.forgetCensored(window.rows)
         window.values.withUnsafeBufferPointer { pointer in
             for row in 0..<window.rows { buffer.append(pointer, offset: row * dimension) }
         }

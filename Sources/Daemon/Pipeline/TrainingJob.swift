@@ -10,6 +10,10 @@ struct TrainingJob: Sendable {
     /// `[count, dimension]` row-major, oldest first.
     var values: [Float]
     var count: Int
+    /// Per row: the vectors kept out of the buffer just before it for crossing a threshold
+    /// strongly (`VectorRingBuffer.censoredCounts()`; empty = none). Calibration counts them as
+    /// exceedances.
+    var censored: [UInt32] = []
     /// Why the run started.
     var trigger: RetrainTrigger
     /// When it was queued, event time in seconds (vector time in a replay).

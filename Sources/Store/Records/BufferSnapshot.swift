@@ -15,13 +15,18 @@ public struct BufferSnapshot: Sendable, Equatable {
     public var values: Data
     /// When it was saved, seconds since the Unix epoch.
     public var saved: Double
+    /// Per row, `count` little-endian UInt32: the vectors kept out of the buffer just before
+    /// that row for crossing a threshold strongly; nil when none were recorded (snapshots saved
+    /// before schema version 5).
+    public var censored: Data?
 
     /// Creates a snapshot.
-    public init(stream: String, dimension: Int, count: Int, values: Data, saved: Double) {
+    public init(stream: String, dimension: Int, count: Int, values: Data, saved: Double, censored: Data? = nil) {
         self.stream = stream
         self.dimension = dimension
         self.count = count
         self.values = values
         self.saved = saved
+        self.censored = censored
     }
 }
