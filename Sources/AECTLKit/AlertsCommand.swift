@@ -75,9 +75,10 @@ public struct AlertsCommand: ParsableCommand {
                 formatter.string(from: Date(timeIntervalSince1970: shift.started)),
                 String(format: "%.0f%% of %d", 100 * shift.alertRate, shift.vectors), shift.policy.rawValue,
                 shift.adopted ? "yes" : "no (aectl retrain --accept-shift \(shift.stream))",
-                shift.features.isEmpty
-                    ? "none alone"
-                    : shift.features.prefix(5).map { "f\($0.index) \(String(format: "%+.1f", $0.sigmas))σ" }.joined(separator: ", "),
+                (shift.reversion == true ? "back to the level before: " : "")
+                    + (shift.features.isEmpty
+                        ? "none alone"
+                        : shift.features.prefix(5).map { "f\($0.index) \(String(format: "%+.1f", $0.sigmas))σ" }.joined(separator: ", ")),
             ]
         }
         return StatusTable.table(header: header, rows: rows).joined(separator: "\n") + "\n"

@@ -49,11 +49,16 @@ public struct LevelShift: Codable, Sendable, Equatable {
     public var policy: ShiftPolicy
     /// Whether the new level was adopted (at once under `adapt`, later by `--accept-shift`).
     public var adopted: Bool
+    /// True when the stream went back to the level it had before the previous adopted shift
+    /// (the moved features returned by that shift's offsets): recognised after one stormy sixth
+    /// of a shift window instead of a whole window. Nil otherwise (and in records written
+    /// before it existed).
+    public var reversion: Bool?
 
     /// Creates a shift record.
     public init(
         stream: String, detected: Double, started: Double, alertRate: Double, vectors: Int, features: [MovedFeature],
-        policy: ShiftPolicy, adopted: Bool
+        policy: ShiftPolicy, adopted: Bool, reversion: Bool? = nil
     ) {
         self.stream = stream
         self.detected = detected
@@ -63,5 +68,6 @@ public struct LevelShift: Codable, Sendable, Equatable {
         self.features = features
         self.policy = policy
         self.adopted = adopted
+        self.reversion = reversion
     }
 }

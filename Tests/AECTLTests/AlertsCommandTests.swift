@@ -5,6 +5,27 @@ import Wire
 @testable import AECTLKit
 
 @Suite struct AlertsCommandTests {
+    @Test("the level-shift table names moved features, open shifts and reversions")
+    func shiftTable() throws {
+        let shift = LevelShift(
+            stream: "web-1", detected: 1_767_225_600, started: 1_767_182_400, alertRate: 0.85, vectors: 720,
+            features: [MovedFeature(index: 3, sigmas: 6.25)], policy: .alert, adopted: false)
+        var back = shift
+        back.policy = .adapt
+        back.adopted = true
+        back.reversion = true
+        back.features = [MovedFeature(index: 3, sigmas: -6.1)]
+        let lines = AlertsCommand.renderShifts([back, shift]).split(separator: "\n").map(String.init)
+        try #require(lines.count == 3)
+        #expect(lines[0].hasPrefix("LEVEL SHIFT AT"))
+        #expect(lines[1].contains("back to the level before: f3 -6.1σ") && lines[1].contains("yes"))
+        #expect(lines[2].contains("85% of 720") && lines[2].contains("no (aectl retrain --accept-shift web-1)"))
+        #expect(lines[2].contains("f3 +6.2σ") && !lines[2].contains("back to"))
+        // A record without the field (written before it existed) decodes as no reversion.
+        let old = #"{"stream":"s","detected":1,"started":0,"alertRate":0.5,"vectors":10,"features":[],"policy":"adapt","adopted":true}"#
+        #expect(try JSONDecoder().decode(LevelShift.self, from: Data(old.utf8)).reversion == nil)
+    }
+
     @Test func sinceAcceptsEpochAgesAndDates() {
         #expect(AlertsCommand.parseTime("1700000000.5") == 1_700_000_000.5)
         #expect(AlertsCommand.parseTime("15m", now: 10_000) == 9_100)

@@ -128,6 +128,30 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         #expect(alerted[3_700])  // a spike on the new level
     }
 
+    /// A shift that is adopted and later undone: the return to the old level is recognised as a
+    /// reversion after one stormy sub-window (not a whole window) and adopted; after it, the
+    /// same excursion for 300 vectors is an anomaly again, not a second quick adoption.
+    @Test func aReturnToTheOldLevelIsAdoptedAfterOneSubWindow() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let train = try files.write("train.csv", rows: series.rows(1_500))
+        let test = try files.write("test.csv", rows: series.rows(3_000, from: 1_500) { row, values in
+            let away = (1_800..<3_000).contains(row) || (3_700..<4_000).contains(row)
+            if away { values[0] += 12; values[1] -= 9 }
+        })
+        let outcome = try replay(replayTOML(), train: train, file: test)
+        let shifts = outcome.summary.shifts
+        try #require(shifts.count == 2, "\(shifts.map { ($0.started / 60, $0.detected / 60, $0.reversion as Any) })")
+        #expect(shifts[0].reversion == nil && shifts[0].adopted)
+        #expect(shifts[1].reversion == true && shifts[1].adopted)
+        #expect(Set(shifts[1].features.prefix(2).map(\.index)) == [0, 1])
+        // One sub-window (60 vectors, 1 h) after the return, plus the vector that closes it.
+        #expect(shifts[1].detected <= Double(3_000 + 60 + 1) * 60)
+        let alerted = try #require(outcome.traces.first?.alerted)
+        #expect(alertShare(alerted, 3_000 + 60 + 10 ..< 3_700) <= 0.05)
+        #expect(alertShare(alerted, 3_700 ..< 4_000) > 0.9)
+    }
+
     /// 300 anomalous vectors are never adopted: after them a retrain runs, and the same
     /// anomaly still alerts afterwards (the poisoning guard).
     @Test func aShortBurstIsNotAdopted() throws {

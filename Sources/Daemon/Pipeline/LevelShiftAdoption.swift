@@ -50,6 +50,22 @@ enum LevelShiftAdoption {
         return (moved, offsets)
     }
 
+    /// Largest distance, as a share of the earlier offset, at which a feature counts as back at
+    /// its level from before a shift.
+    static let reversionTolerance: Float = 0.3
+
+    /// Whether `offsets` (a storm's new level minus the buffer's, per feature) take every
+    /// feature that `previous` (the last adopted shift's offsets) moved back to where it was,
+    /// each within `reversionTolerance` of its earlier move. Features the earlier shift did not
+    /// move may move too (they are adopted with the reversion).
+    static func isReversion(_ offsets: [Float], of previous: [Float]) -> Bool {
+        guard offsets.count == previous.count, previous.contains(where: { $0 != 0 }) else { return false }
+        for (offset, earlier) in zip(offsets, previous) where earlier != 0 {
+            guard offset != 0, abs(offset + earlier) <= reversionTolerance * abs(earlier) else { return false }
+        }
+        return true
+    }
+
     /// The median of `values` (reordered in place).
     static func median(_ values: inout [Float]) -> Float {
         guard !values.isEmpty else { return 0 }

@@ -29,6 +29,8 @@ struct ShiftDetector: Sendable {
     private(set) var alertRate: Double
     private(set) var closed: [Window] = []
     private(set) var current: Window?
+    /// The sub-window that the last `note` closed, or nil when it closed none.
+    private(set) var justClosed: Window?
     /// False after a shift that was not adopted (policy `alert`): it is not recorded again
     /// until it is accepted.
     var armed = true
@@ -55,12 +57,14 @@ struct ShiftDetector: Sendable {
         part.end = max(part.end, time)
         part.vectors += 1
         if alerted { part.alerted += 1 }
+        justClosed = nil
         let partVectors = (minimumVectors + Self.parts - 1) / Self.parts
         guard part.vectors >= partVectors, part.end - part.start >= window / Double(Self.parts) else {
             current = part
             return nil
         }
         closed.append(part)
+        justClosed = part
         if closed.count > Self.parts { closed.removeFirst(closed.count - Self.parts) }
         current = nil
         guard armed, closed.count == Self.parts else { return nil }
@@ -74,6 +78,7 @@ struct ShiftDetector: Sendable {
     mutating func reset() {
         closed = []
         current = nil
+        justClosed = nil
         armed = true
     }
 

@@ -162,7 +162,8 @@ final class StreamPipeline {
         var shift = recognised
         if shift.policy == .adapt {
             let level = runtime.shiftLevelStart ?? shift.started
-            shift.features = Array(runtime.adoptShift(startedAt: level).prefix(LevelShiftAdoption.namedFeatures))
+            shift.features = Array(
+                runtime.adoptShift(startedAt: level, reversion: shift.reversion == true).prefix(LevelShiftAdoption.namedFeatures))
             shift.adopted = true
             scheduler.requestShiftRun(runtime.name)
         } else {
@@ -182,6 +183,7 @@ final class StreamPipeline {
             metadata: [
                 "stream": "\(runtime.name)", "policy": "\(shift.policy.rawValue)",
                 "alert_rate": "\(String(format: "%.3f", shift.alertRate))", "vectors": "\(shift.vectors)",
+                "reversion": "\(shift.reversion == true)",
                 "features": "\(shift.features.map { "f\($0.index) \(String(format: "%+.1f", $0.sigmas))σ" }.joined(separator: ", "))",
             ])
     }
@@ -191,7 +193,9 @@ final class StreamPipeline {
     func acceptShift(of name: String) -> Bool {
         guard let runtime = table[name], var shift = runtime.lastShift, !shift.adopted else { return false }
         // The level it is at by now: the alerting vectors since the shift's last sub-window.
-        shift.features = Array(runtime.adoptShift(startedAt: runtime.shiftLevelStart ?? shift.started).prefix(LevelShiftAdoption.namedFeatures))
+        shift.features = Array(
+            runtime.adoptShift(startedAt: runtime.shiftLevelStart ?? shift.started, reversion: shift.reversion == true)
+                .prefix(LevelShiftAdoption.namedFeatures))
         shift.adopted = true
         runtime.lastShift = shift
         logger.notice("level shift accepted", metadata: ["stream": "\(name)"])

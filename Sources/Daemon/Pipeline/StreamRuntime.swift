@@ -33,6 +33,11 @@ final class StreamRuntime {
     var recognisedShift: LevelShift?
     /// Where the last sub-window of the recognised (or open) shift began: its new level.
     var shiftLevelStart: Double?
+    /// The offsets the last adopted shift moved the buffered history by (per feature, 0 for
+    /// those it did not move), until a reversion to the level before it is adopted: a storm
+    /// that takes those features back is recognised after one sub-window
+    /// (`LevelShiftAdoption.isReversion`).
+    private(set) var revertibleOffsets: [Float]?
     /// The last shift recorded, and whether one is open (recorded, not adopted).
     var lastShift: LevelShift?
     /// After a shift was adopted, until the stream is calm again: every vector joins the retrain
@@ -239,12 +244,20 @@ final class StreamRuntime {
             if let scoredAt { recordLatency(count: count, scoredAt: scoredAt()) }
             observer?(ScoredBatch(stream: name, vectorTimes: pendingVectorTimes, alerted: alerted, scores: observed))
             for row in 0..<count {
-                if let window = shifts.note(time: pendingVectorTimes[row], alerted: alerted[row]), recognisedShift == nil {
+                let window = shifts.note(time: pendingVectorTimes[row], alerted: alerted[row])
+                guard recognisedShift == nil else { continue }
+                if let window {
                     shiftLevelStart = window.started
                     recognisedShift = LevelShift(
                         stream: name, detected: pendingVectorTimes[row], started: window.started,
                         alertRate: window.rate, vectors: window.vectors, features: [], policy: settings.shiftPolicy,
                         adopted: false)
+                } else if let part = shifts.justClosed, isReversion(part) {
+                    shiftLevelStart = part.start
+                    recognisedShift = LevelShift(
+                        stream: name, detected: pendingVectorTimes[row], started: part.start,
+                        alertRate: part.rate, vectors: part.vectors, features: [], policy: settings.shiftPolicy,
+                        adopted: false, reversion: true)
                 }
             }
         }
@@ -280,6 +293,18 @@ final class StreamRuntime {
         return newAlerts
     }
 
+    /// Whether the sub-window `part`, just closed, stormed at the full shift alert rate with the
+    /// features of the last adopted shift back at their level from before it.
+    private func isReversion(_ part: ShiftDetector.Window) -> Bool {
+        guard let previous = revertibleOffsets, shifts.armed, part.rate >= shifts.alertRate,
+            let dimension, let buffer, let alertedVectors
+        else { return false }
+        let window = alertedVectors.since(part.start)
+        guard window.rows > 0 else { return false }
+        let offsets = LevelShiftAdoption.movedFeatures(buffer: buffer.snapshot(), window: window.values, dimension: dimension).offsets
+        return LevelShiftAdoption.isReversion(offsets, of: previous)
+    }
+
     /// Publish-to-scored delay: from each vector's own `ts` to `scoredAt` (wall clock).
     private func recordLatency(count: Int, scoredAt: Double) {
         var delay = 0.0
@@ -300,11 +325,14 @@ final class StreamRuntime {
     /// to the new level, and appends the alerting vectors since `started` to the buffer. The
     /// shift detector starts counting afresh.
     /// - Returns: the moved features, largest first.
-    func adoptShift(startedAt started: Double) -> [MovedFeature] {
+    func adoptShift(startedAt started: Double, reversion: Bool = false) -> [MovedFeature] {
         guard let dimension, var buffer, var alertedVectors else { return [] }
         let window = alertedVectors.since(started)
         let (moved, offsets) = LevelShiftAdoption.movedFeatures(buffer: buffer.snapshot(), window: window.values, dimension: dimension)
         if !moved.isEmpty { buffer.translate(by: offsets) }
+        // A reversion is the end of the stretch the last shift began; only a shift recognised
+        // over a whole window can be reverted quickly.
+        revertibleOffsets = reversion || moved.isEmpty ? nil : offsets
         // The window's vectors join the buffer: no longer censored.
         buffer.forgetCensored(window.rows)
         window.values.withUnsafeBufferPointer { pointer in
