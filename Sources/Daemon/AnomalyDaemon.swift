@@ -140,11 +140,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
         BLAS.setThreadCount(1)
         let config = configuration.withLock { $0 }
         let stateDirectory = config.daemon.stateDirectory
-        do {
-            try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-        } catch {
-            throw DaemonError.stateDirectory(path: stateDirectory, reason: "\(error)")
-        }
+        try DaemonError.createStateDirectory(stateDirectory)
         try lockStateDirectory(stateDirectory)
         let store: Store
         do {

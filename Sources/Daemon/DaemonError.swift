@@ -26,4 +26,25 @@ public enum DaemonError: Error, CustomStringConvertible, Equatable {
         case .ingestEnded: return "the ingest loop ended without a stop request"
         }
     }
+
+    /// Creates the state folder `path` (and its parents) unless it exists.
+    /// - Throws: `DaemonError.stateDirectory` with the system's reason ("it is a file, not a
+    ///   folder", "Permission denied", ...).
+    static func createStateDirectory(_ path: String) throws {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+            guard isFolder.boolValue else { throw DaemonError.stateDirectory(path: path, reason: "it is a file, not a folder") }
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            // Show the POSIX cause (the underlying error, else errno of the failed mkdir), not
+            // the whole NSError.
+            let code = errno
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason = String(cString: strerror(underlying.map { Int32($0.code) } ?? code))
+            throw DaemonError.stateDirectory(path: path, reason: reason)
+        }
+    }
 }

@@ -27,6 +27,6 @@ public struct CSVError: Error, Sendable, Equatable, CustomStringConvertible {
         self.kind = kind
     }
 
-    /// `file:line: message`.
-    public var description: String { "\(file):\(line): \(message)" }
+    /// `file:line: message`, or `file: message` for the whole file (line 0).
+    public var description: String { line > 0 ? "\(file):\(line): \(message)" : "\(file): \(message)" }
 }

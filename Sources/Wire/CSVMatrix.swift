@@ -34,7 +34,10 @@ public enum CSVReader {
 
     static func contents(of path: String) throws -> Substring {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CSVError(file: path, line: 0, message: "cannot read the file", kind: .unreadable)
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+            let reason = !exists ? "no such file" : (isFolder.boolValue ? "it is a folder, not a file" : "cannot read the file")
+            throw CSVError(file: path, line: 0, message: reason, kind: .unreadable)
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw CSVError(file: path, line: 0, message: "not UTF-8 text", kind: .unreadable)

@@ -24,9 +24,10 @@ struct ReplayCommand: ParsableCommand {
     var labels: String?
     @Option(help: "Stream name (its [streams.\"name\"] section applies).")
     var stream = "replay"
-    @Option(name: .customLong("ts-start"), help: "Time of the first row without a ts column, seconds (default 0).")
+    // Unconditional: a negative time ("--ts-start -3600") is a value, not an option.
+    @Option(name: .customLong("ts-start"), parsing: .unconditional, help: "Time of the first row without a ts column, seconds (default 0).")
     var tsStart: Double?
-    @Option(name: .customLong("ts-step"), help: "Seconds between rows without a ts column.")
+    @Option(name: .customLong("ts-step"), parsing: .unconditional, help: "Seconds between rows without a ts column.")
     var tsStep = 60.0
     @Flag(help: "Print one JSON object.")
     var json = false
@@ -36,6 +37,13 @@ struct ReplayCommand: ParsableCommand {
     var stateDir: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical (default warning).")
     var logLevel = "warning"
+
+    func validate() throws {
+        let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+        guard levels.contains(logLevel) else {
+            throw ValidationError("--log-level must be one of \(levels.joined(separator: ", ")), got '\(logLevel)'")
+        }
+    }
 
     func run() throws {
         let loaded: DaemonConfiguration

@@ -319,6 +319,27 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         #expect(last >= 0.9 * first, "threshold \(first) -> \(last)")
     }
 
+    /// As `aectl publish` reads a CSV: blank lines are passed over. A missing file, a folder
+    /// given as --file and a file given as --state-dir are named plainly.
+    @Test func blankLinesAreSkippedAndPathsAreNamed() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let blank = try files.writeText("blank.csv", "f0,f1\n1,2\n\n3,4\n\n\n")
+        let outcome = try replay(replayTOML(), train: nil, file: blank)
+        #expect(outcome.summary.vectors == 2)
+        let missing = files.path("missing.csv")
+        #expect(throws: CSVError(file: missing, line: 0, message: "no such file", kind: .unreadable)) {
+            try replay(replayTOML(), train: nil, file: missing)
+        }
+        #expect(throws: CSVError(file: files.folder, line: 0, message: "it is a folder, not a file", kind: .unreadable)) {
+            try replay(replayTOML(), train: nil, file: files.folder)
+        }
+        let occupied = try files.writeText("occupied", "")
+        #expect(throws: DaemonError.stateDirectory(path: occupied, reason: "it is a file, not a folder")) {
+            try replay(replayTOML(), train: nil, file: blank, stateDirectory: occupied)
+        }
+    }
+
     /// --state-dir leaves the daemon's database; a second replay into it is refused.
     @Test func stateDirectoryKeepsTheDatabase() throws {
         let files = try ReplayFiles()

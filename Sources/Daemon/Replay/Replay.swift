@@ -94,11 +94,7 @@ public enum Replay {
             folder = (NSTemporaryDirectory() as NSString).appendingPathComponent("aed-replay-\(UUID().uuidString)")
             temporary = folder
         }
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw DaemonError.stateDirectory(path: folder, reason: "\(error)")
-        }
+        try DaemonError.createStateDirectory(folder)
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
         let store: Store
         do {

@@ -37,7 +37,8 @@ struct ReplaySeries: Sendable {
         var header: [String]?
         for (path, isTrain) in [(train, true), (Optional(file), false)] {
             guard let path else { continue }
-            let matrix = try CSVReader.readMatrix(path: path)
+            // As `aectl publish` reads it: blank lines are passed over.
+            let matrix = try CSVReader.readMatrix(path: path, skippingBlankLines: true)
             if let header, header != matrix.header {
                 throw CSVError(
                     file: path, line: 1,
