@@ -50,9 +50,9 @@ struct ShiftDetector: Sendable {
     }
 
     /// Counts one scored vector at vector time `time`.
-    /// - Returns: the recognised shift's window (its first sub-window's start, the last
-    ///   sub-window's start, the alert share and the vectors over all six), or nil.
-    mutating func note(time: Double, alerted: Bool) -> (started: Double, recent: Double, rate: Double, vectors: Int)? {
+    /// - Returns: the recognised shift's window (its first sub-window's start, the alert share
+    ///   and the vectors over all six), or nil.
+    mutating func note(time: Double, alerted: Bool) -> (started: Double, rate: Double, vectors: Int)? {
         var part = current ?? Window(start: time, end: time)
         part.end = max(part.end, time)
         part.vectors += 1
@@ -71,7 +71,7 @@ struct ShiftDetector: Sendable {
         let vectors = closed.reduce(0) { $0 + $1.vectors }
         let rate = Double(closed.reduce(0) { $0 + $1.alerted }) / Double(max(vectors, 1))
         guard rate >= alertRate, closed.allSatisfy({ $0.rate >= alertRate / 2 }), part.rate >= alertRate else { return nil }
-        return (closed[0].start, part.start, rate, vectors)
+        return (closed[0].start, rate, vectors)
     }
 
     /// Forgets the counts (after a shift was adopted: only what follows counts).

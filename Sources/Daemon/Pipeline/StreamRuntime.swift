@@ -31,7 +31,10 @@ final class StreamRuntime {
     var shifts: ShiftDetector
     /// A shift recognised while scoring, waiting for the pipeline to record and handle it.
     var recognisedShift: LevelShift?
-    /// Where the last sub-window of the recognised (or open) shift began: its new level.
+    /// Where the storm of the recognised (or open) shift began: the whole window for a shift,
+    /// the one sub-window for a reversion. The new level is measured on the strong crossings
+    /// since then. (The last sub-window alone measured it worse: on SMD machine-1-7 the
+    /// false-positive rate rose from 0.012 to 0.099.)
     var shiftLevelStart: Double?
     /// The offsets the last adopted shift moved the buffered history by (per feature, 0 for
     /// those it did not move), until a reversion to the level before it is adopted: a storm
@@ -319,11 +322,10 @@ final class StreamRuntime {
         if timed > 0 { latency = latency == 0 ? delay / Double(timed) : 0.9 * latency + 0.1 * (delay / Double(timed)) }
     }
 
-    /// Adopts the level the stream has been at since `started` (the last sub-window of a
-    /// recognised shift: the level it is at now, not an excursion earlier in the window that
-    /// already ended): finds the moved features, moves the buffered history of those features
-    /// to the new level, and appends the alerting vectors since `started` to the buffer. The
-    /// shift detector starts counting afresh.
+    /// Adopts the level the stream has been at since `started` (`shiftLevelStart`): finds the
+    /// moved features, moves the buffered history of those features to the new level, and
+    /// appends the alerting vectors since `started` to the buffer. The shift detector starts
+    /// counting afresh.
     /// - Returns: the moved features, largest first.
     func adoptShift(startedAt started: Double, reversion: Bool = false) -> [MovedFeature] {
         guard let dimension, var buffer, var alertedVectors else { return [] }

@@ -24,11 +24,19 @@ public enum ReplayReportWriter {
         let traces = outcome.traces.map { trace -> DetectorTrace in
             var steps: [ThresholdStep] = []
             var alertTimes: [Double] = []
+            var trainAlerts = 0
             for (index, threshold) in trace.thresholds.enumerated() where !threshold.isNaN {
                 if steps.last?.value != threshold { steps.append(ThresholdStep(start: outcome.times[index], value: threshold)) }
-                if trace.alerted[index] { alertTimes.append(outcome.times[index]) }
+                if trace.alerted[index] {
+                    alertTimes.append(outcome.times[index])
+                    if index < outcome.trainRows { trainAlerts += 1 }
+                }
             }
-            var detectorFacts: [ReportFact] = [ReportFact("alerts", "\(alertTimes.count)")]
+            // As the summary counts them: alerts of the --file rows; the train rows' apart.
+            let fileAlerts = alertTimes.count - trainAlerts
+            var detectorFacts: [ReportFact] = [
+                ReportFact("alerts", trainAlerts > 0 ? "\(fileAlerts) (and \(trainAlerts) during the train rows)" : "\(fileAlerts)")
+            ]
             if let metrics = summary.detectors?[trace.detector] {
                 detectorFacts.append(ReportFact("precision / recall / F1", String(format: "%.3f / %.3f / %.3f", metrics.precision, metrics.recall, metrics.f1)))
                 detectorFacts.append(ReportFact("false-positive rate", String(format: "%.4f", metrics.fpr)))
