@@ -34,7 +34,11 @@ public enum ReplayReportPage {
             : "elapsed since t = 0 (no <code>ts</code> column): <code>+2d 06:00</code> is 2 days 6 hours in.")
         page += " Scores on a symmetric log axis (linear near 0, logarithmic beyond; negative scores below 0)."
         page += " Each pixel column shows the range and the last of the scores it covers.</p>\n"
-        page += ScoreChart.legendHTML() + "\n"
+        let warming = report.detectors.contains { trace in
+            guard let first = trace.thresholds.first?.start, let earliest = trace.times.lazy.filter(\.isFinite).min() else { return false }
+            return first > earliest
+        }
+        page += ScoreChart.legendHTML(warming: warming) + "\n"
         for trace in report.detectors {
             page += "<section class=\"detector\">\n<h2>\(Markup.escape(trace.name))</h2>\n"
             var facts = trace.facts

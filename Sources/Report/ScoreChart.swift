@@ -85,7 +85,9 @@ public enum ScoreChart {
     }
 
     /// The legend for these charts as an HTML fragment (inline styles; no SVG, no classes).
-    public static func legendHTML() -> String {
+    /// - Parameter warming: list the "no model yet" shading (only when some chart has scores
+    ///   before its first threshold).
+    public static func legendHTML(warming: Bool = true) -> String {
         func item(_ swatch: String, _ text: String) -> String {
             "<span style=\"display:inline-flex;align-items:center;gap:5px;margin-right:16px;white-space:nowrap\">"
                 + "<span style=\"display:inline-block;\(swatch)\"></span>\(Markup.escape(text))</span>"
@@ -106,7 +108,7 @@ public enum ScoreChart {
             + item("width:0;height:12px;border-left:2px dashed \(c.shift)", "level shift")
             + item("width:14px;height:10px;background:\(c.train);border-right:2px dashed \(c.divider)",
                 "training | scored rows")
-            + item("width:14px;height:10px;background:\(c.warming)", "no model yet")
+            + (warming ? item("width:14px;height:10px;background:\(c.warming)", "no model yet") : "")
             + "</div>"
     }
 

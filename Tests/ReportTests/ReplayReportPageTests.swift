@@ -54,6 +54,20 @@ struct ReplayReportPageTests {
         }
     }
 
+    @Test("the legend lists the warming-up shading only when a chart has scores before its first threshold")
+    func warmingLegend() {
+        let times = (0..<100).map { Double($0) * 60 }
+        let scores = [Double](repeating: 0.5, count: 100)
+        let warming = ReplayReportPage.html(ReplayReport(title: "t", detectors: [
+            DetectorTrace(name: "ae", times: times, scores: scores, thresholds: [ThresholdStep(start: 1200, value: 1)]),
+        ]))
+        #expect(warming.contains("no model yet"))
+        let fromTheFirstModel = ReplayReportPage.html(ReplayReport(title: "t", detectors: [
+            DetectorTrace(name: "ae", times: times, scores: scores, thresholds: [ThresholdStep(start: 0, value: 1)]),
+        ]))
+        #expect(!fromTheFirstModel.contains("no model yet"))
+    }
+
     @Test("a report with nothing in it still renders a page")
     func emptyReport() throws {
         let html = ReplayReportPage.html(ReplayReport(title: "empty"))
