@@ -10,6 +10,11 @@ struct AED: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aed",
         abstract: "Anomaly-detection daemon: scores vectors from ZeroMQ publishers with autoencoders.",
+        discussion: """
+            Without a subcommand aed runs the daemon: `aed --config /etc/aed/aed.toml` is \
+            `aed run --config /etc/aed/aed.toml`. Its options (--config, --state-dir, --ingest, \
+            --connect, --control, --log-level, --check-config): `aed run --help`.
+            """,
         version: AnomalyDaemon.versionDescription,
         subcommands: [Serve.self, ReplayCommand.self],
         defaultSubcommand: Serve.self)
