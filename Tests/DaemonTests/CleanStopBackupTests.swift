@@ -60,6 +60,25 @@ import Wire
         #expect(try copy.activeModels(stream: "s").count == 1)
         #expect(try copy.bufferSnapshot(stream: "s") != nil)
     }
+
+    @Test func statusShowsTheDatabaseHealth() throws {
+        let harness = try DaemonHarness(toml: smallModelTOML())
+        defer { harness.removeState() }
+        // The writer checkpoints once right after start (and hourly).
+        try waitUntil(timeout: 10, "the first checkpoint") {
+            ((try? harness.client.status())?.daemon.storage?.lastCheckpoint) != nil
+        }
+        try harness.publish(stream: "s", values: demoVectors(count: 100, seed: 71), dimension: 12)
+        try harness.waitForStatus { $0.streams.first?.received == 100 }
+        // Registering the stream wrote to the WAL after that checkpoint; a warming stream
+        // writes nothing more, so the size in status is the file's.
+        let storage = try #require(try harness.client.status().daemon.storage)
+        let wal = (harness.stateDirectory as NSString).appendingPathComponent("aed.db-wal")
+        #expect(storage.walBytes > 0)
+        #expect(storage.walBytes == Self.size(wal))
+        #expect(storage.lastWriteError == nil)
+        harness.stop()
+    }
 }
 
 extension CleanStopBackupTests {
