@@ -49,7 +49,7 @@ struct StatusReporter {
                 accepted: c.accepted, scoredRate: runtime.scoredRate.rate(at: now), latency: runtime.latency,
                 bufferCapacity: runtime.settings.bufferSize, minimumSamples: runtime.settings.minimumSamples,
                 alertsByDetector: c.alerts, episodes: c.episodes, alertsDropped: c.alertsDropped, runs: runs)
-            let histogram = runtime.latencyHistogram
+            let histogram = runtime.latencyHistogram.window(at: now)
             document.latencyP50 = histogram.quantile(0.5)
             document.latencyP99 = histogram.quantile(0.99)
             document.latencyMax = histogram.samples > 0 ? histogram.maximum : nil
