@@ -13,7 +13,8 @@ dropped).  It never sleeps for a fixed time to decide that a run is over.
                 of the first non-zero poll)
   cpu_s       = aed's user + system time (/proc/<pid>/stat) between those two polls
   latency     = aed's own publish -> scored percentiles of the run (status `latencyP50`...,
-                from the vectors' `ts`), when aed reports them
+                from the vectors' `ts`, over aed's last 5 to 10 minutes of wall time: the
+                whole of a latency run), when aed reports them
   rss         = aed's VmRSS at the first non-zero poll, when the count passes 10, 25, 50, 75 and
                 100% of N (rss_trace), at the end, and VmHWM
 

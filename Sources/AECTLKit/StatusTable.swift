@@ -10,6 +10,7 @@ public enum StatusTable {
         lines.append(
             "aed \(d.version)  pid \(d.pid)  up \(duration(d.uptimeSeconds))  control \(d.endpoints.control)")
         if let blas = d.blasKernel { lines.append("blas \(blas)") }
+        if let storage = d.storage { lines.append(storageLine(storage, now: now)) }
         lines.append(
             "ingest \((d.endpoints.ingest + d.endpoints.connect).joined(separator: " "))  received \(status.ingest.received)  scored \(status.ingest.scored)  rejected \(status.ingest.rejected.values.reduce(0, +))"
                 + (details?.alertsWritten.map { "  alerts stored \($0)" } ?? "")
@@ -95,6 +96,31 @@ public enum StatusTable {
             lines.append(contentsOf: rejectionLines)
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "storage: WAL 1.5 MiB, last checkpoint 12m ago, no write errors": the database's health.
+    static func storageLine(_ storage: StorageStatus, now: Double) -> String {
+        var parts = ["WAL \(bytes(storage.walBytes))"]
+        parts.append("last checkpoint " + (storage.lastCheckpoint.map { ago($0, now: now) } ?? "none yet"))
+        if let error = storage.lastWriteError {
+            parts.append("last write error \(ago(error.time, now: now)): \(error.message)")
+        } else {
+            parts.append("no write errors")
+        }
+        return "storage: " + parts.joined(separator: ", ")
+    }
+
+    /// A byte count in B, KiB, MiB or GiB.
+    static func bytes(_ count: Int) -> String {
+        if count < 1024 { return "\(count) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB"]
+        var value = Double(count) / 1024
+        var unit = 0
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return String(format: "%.1f ", value) + units[unit]
     }
 
     /// "2.1% of 1440 (target 1%)": the recent alert rate next to the target.

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Store {
@@ -72,19 +73,31 @@ extension Store {
     /// Copies the WAL into the database file and truncates the WAL to zero bytes; when a
     /// reader holds a snapshot past the busy timeout, falls back to a passive checkpoint.
     ///
+    /// Waits for a write in progress (the writer connection is serialized). A checkpoint that
+    /// copied every frame is noted as `storageHealth().lastCheckpoint`; a failure of SQLite as
+    /// its `lastWriteError`.
+    ///
     /// - Returns: the WAL frames not yet copied into the database file (0 when it completed).
-    /// - Throws: `StoreError.readOnly`, GRDB's `DatabaseError`.
+    /// - Throws: `StoreError.readOnly`, GRDB's `DatabaseError` (disk full, I/O error).
     @discardableResult
     public func checkpoint() throws -> Int {
         guard !isReadOnly else { throw StoreError.readOnly }
-        return try database.writeWithoutTransaction { db in
-            do {
-                let result = try db.checkpoint(.truncate)
-                return max(0, result.walFrameCount - result.checkpointedFrameCount)
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
-                let result = try db.checkpoint(.passive)
-                return max(0, result.walFrameCount - result.checkpointedFrameCount)
+        let remaining: Int
+        do {
+            remaining = try database.writeWithoutTransaction { db in
+                do {
+                    let result = try db.checkpoint(.truncate)
+                    return max(0, result.walFrameCount - result.checkpointedFrameCount)
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+                    let result = try db.checkpoint(.passive)
+                    return max(0, result.walFrameCount - result.checkpointedFrameCount)
+                }
             }
+        } catch let error as DatabaseError {
+            noteWriteError(error)
+            throw error
         }
+        if remaining == 0 { health.checkpointed(at: Date().timeIntervalSince1970) }
+        return remaining
     }
 }

@@ -30,6 +30,8 @@ public final class Store: Sendable {
     public static let walSizeLimit = 64 * 1024 * 1024
 
     let database: any DatabaseWriter
+    /// Checkpoints and failed writes, for `storageHealth()`.
+    let health = StorageHealthRecorder()
 
     private init(path: String, database: any DatabaseWriter, isReadOnly: Bool) {
         self.path = path
@@ -121,10 +123,22 @@ public final class Store: Sendable {
         return configuration
     }
 
-    /// Runs `body` in a write transaction, after checking the store is writable.
+    /// Runs `body` in a write transaction, after checking the store is writable; an error of
+    /// SQLite itself is noted as the last write error before it is rethrown.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard !isReadOnly else { throw StoreError.readOnly }
-        return try database.write(body)
+        do {
+            return try database.write(body)
+        } catch let error as DatabaseError {
+            noteWriteError(error)
+            throw error
+        }
+    }
+
+    /// Records `error` as the last write error, at the current time.
+    func noteWriteError(_ error: DatabaseError) {
+        let text = error.message.map { "\($0) (SQLite error \(error.resultCode.rawValue))" } ?? "SQLite error \(error.resultCode.rawValue)"
+        health.failed(StorageWriteError(message: text, time: Date().timeIntervalSince1970))
     }
 
     /// Runs `body` in a short read transaction.

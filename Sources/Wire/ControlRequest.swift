@@ -33,6 +33,11 @@ public enum ControlRequest: Sendable, Equatable, Codable {
     /// The largest `limit` of an alerts request; larger ones are rejected, not capped.
     public static let maximumAlertsLimit = 100_000
 
+    /// The largest request aed reads, in bytes of its JSON frame (1 MiB). A larger one, up to
+    /// 16 MiB, is answered with an error reply naming this limit; beyond that libzmq drops the
+    /// connection before aed sees it, and the client waits out its timeout.
+    public static let maximumRequestBytes = 1 << 20
+
     /// The commands, in the order error messages list them.
     public static let commands = ["status", "retrain", "alerts"]
 

@@ -35,14 +35,54 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// `OpenBLAS 0.3.21 kernel SkylakeX, Intel(R) Xeon(R) Processor (switched from Prescott to
     /// SkylakeX because the CPU has AVX-512 (F, BW, DQ, VL))`; nil from older daemons.
     public var blasKernel: String?
+    /// The database's health: WAL size, last checkpoint, last write error; nil from older
+    /// daemons.
+    public var storage: StorageStatus?
 
     /// Creates the daemon part.
-    public init(version: String, uptimeSeconds: Double, pid: Int32, endpoints: EndpointsStatus, blasKernel: String? = nil) {
+    public init(
+        version: String, uptimeSeconds: Double, pid: Int32, endpoints: EndpointsStatus, blasKernel: String? = nil,
+        storage: StorageStatus? = nil
+    ) {
         self.version = version
         self.uptimeSeconds = uptimeSeconds
         self.pid = pid
         self.endpoints = endpoints
         self.blasKernel = blasKernel
+        self.storage = storage
+    }
+}
+
+/// The health of the daemon's SQLite database (`<state_dir>/aed.db`).
+public struct StorageStatus: Codable, Sendable, Equatable {
+    /// Bytes in the write-ahead log `aed.db-wal` (0 right after a checkpoint truncated it).
+    public var walBytes: Int
+    /// When aed last copied the whole WAL into `aed.db`, seconds since the Unix epoch (nil
+    /// before the first checkpoint: aed checkpoints when it prunes, hourly, and at a clean stop).
+    public var lastCheckpoint: Double?
+    /// The last write SQLite refused (disk full, read-only file system, I/O error), nil when
+    /// none failed since aed started.
+    public var lastWriteError: StorageErrorStatus?
+
+    /// Creates the storage part.
+    public init(walBytes: Int, lastCheckpoint: Double? = nil, lastWriteError: StorageErrorStatus? = nil) {
+        self.walBytes = walBytes
+        self.lastCheckpoint = lastCheckpoint
+        self.lastWriteError = lastWriteError
+    }
+}
+
+/// A failed database write: what SQLite said and when.
+public struct StorageErrorStatus: Codable, Sendable, Equatable {
+    /// SQLite's message and result code, e.g. `database or disk is full (SQLite error 13)`.
+    public var message: String
+    /// When it failed, seconds since the Unix epoch.
+    public var time: Double
+
+    /// Creates a write error.
+    public init(message: String, time: Double) {
+        self.message = message
+        self.time = time
     }
 }
 

@@ -77,4 +77,36 @@ import Wire
         // Without details (an older daemon) it still renders.
         #expect(StatusTable.render(reply, details: nil).contains("web-1"))
     }
+
+    @Test func storageHealthIsOneLine() throws {
+        var daemon = DaemonStatus(
+            version: "0.1.0", uptimeSeconds: 100, pid: 42, endpoints: EndpointsStatus(control: "ipc://./state/control.sock"),
+            storage: StorageStatus(walBytes: 1_572_864, lastCheckpoint: 1_000))
+        let healthy = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        #expect(healthy.contains("\nstorage: WAL 1.5 MiB, last checkpoint 60s ago, no write errors\n"))
+
+        daemon.storage = StorageStatus(
+            walBytes: 0, lastWriteError: StorageErrorStatus(message: "database or disk is full (SQLite error 13)", time: 1_050))
+        let failing = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        #expect(
+            failing.contains(
+                "\nstorage: WAL 0 B, last checkpoint none yet, last write error 10s ago: database or disk is full (SQLite error 13)\n"))
+        #expect(failing.components(separatedBy: "storage:").count == 2)
+    }
+
+    @Test func aReplyWithoutStorageFromAnOlderDaemonDecodesAndRenders() throws {
+        let json = """
+            {"ok": true, "daemon": {"version": "0.1.0", "uptimeSeconds": 5, "pid": 7, "endpoints": {"ingest": [], "connect": [],
+             "control": "ipc://x"}}, "ingest": {"received": 0, "scored": 0, "rejected": {}}, "streams": []}
+            """
+        let reply = try JSONDecoder().decode(StatusReply.self, from: Data(json.utf8))
+        #expect(reply.daemon.storage == nil)
+        #expect(!StatusTable.render(reply, details: nil).contains("storage:"))
+        // And a newer one round-trips its storage part.
+        var newer = reply
+        newer.daemon.storage = StorageStatus(
+            walBytes: 4096, lastCheckpoint: 10, lastWriteError: StorageErrorStatus(message: "disk I/O error (SQLite error 10)", time: 12))
+        let decoded = try JSONDecoder().decode(StatusReply.self, from: JSONEncoder().encode(newer))
+        #expect(decoded == newer)
+    }
 }

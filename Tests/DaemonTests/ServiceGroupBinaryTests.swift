@@ -1,3 +1,4 @@
+import AECTLKit
 import Foundation
 import Testing
 import Wire
@@ -53,6 +54,12 @@ import Wire
         #expect(second.stderr.contains("another aed is running"))
         #expect(try client.status().ok)
 
+        // A stream registered after the start-up checkpoint leaves rows in the WAL.
+        let options = PublishOptions(endpoint: ingest, stream: "s", format: .binary, batch: 50, waitSeconds: 10)
+        _ = try Publisher.publish(values: demoVectors(count: 100, seed: 81), dimension: 12, options: options)
+        try waitUntil(timeout: 15, "the vectors arrive") { (try? client.status().streams.first?.received) == 100 }
+        #expect((try client.status().daemon.storage?.walBytes ?? 0) > 0)
+
         // SIGTERM: graceful shutdown in reverse order, STOPPING=1, exit 0 within seconds.
         kill(first.processIdentifier, SIGTERM)
         #expect(Self.nextState(listener) == "STOPPING=1")
@@ -60,6 +67,9 @@ import Wire
         #expect(first.terminationStatus == 0)
         #expect(first.terminationReason == .exit)
         #expect(try String(contentsOfFile: log, encoding: .utf8).contains("aed stopped"))
+        // The WAL went into aed.db at the stop: absent or empty.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: state + "/aed.db-wal"))?[.size] as? Int
+        #expect((wal ?? 0) == 0)
 
         // The store was closed and the lock released: a new daemon starts on the same state.
         let (again, _) = try Self.launch(aed, state: state, ingest: ingest, listener: listener)

@@ -9,7 +9,8 @@ import Wire
 public struct StatusDocument: Codable, Sendable, Equatable {
     /// Always true in a success reply.
     public var ok = true
-    /// Version, uptime (seconds), pid and endpoints.
+    /// Version, uptime (seconds), pid, endpoints, BLAS kernel and storage health (WAL size,
+    /// last checkpoint, last write error).
     public var daemon: Wire.DaemonStatus
     /// Vectors received, scored and rejected (by reason) over all streams.
     public var ingest: IngestStatus

@@ -32,9 +32,11 @@ public struct StreamDocument: Codable, Sendable, Equatable {
     public var scoredRate: Double
     /// Smoothed delay from the vector's `ts` to scoring, seconds (0 without `ts`).
     public var latency: Double
-    /// Delay from the vector's `ts` to the end of its scoring since aed started, seconds: the
+    /// Delay from the vector's `ts` to the end of its scoring over a recent window of wall
+    /// time, the last 5 to 10 minutes (two 5-minute histograms; the older is dropped every 5
+    /// minutes, so a burst stops showing at most 10 minutes after it ended), seconds: the
     /// median, the 99th percentile (each to within about 4.4%), the largest, and how many vectors
-    /// carried a `ts` (nil without any).
+    /// with a `ts` were scored in the window (nil without any).
     public var latencyP50: Double? = nil
     public var latencyP99: Double? = nil
     public var latencyMax: Double? = nil

@@ -36,7 +36,8 @@ final class AlertWriter: @unchecked Sendable {
     let retention: Double
     /// Model versions kept per stream and detector when pruning.
     static let keptModelVersions = 5
-    /// How often the writer prunes, seconds.
+    /// How often the writer prunes and checkpoints the WAL (only checkpoints with retention 0),
+    /// seconds; the first time right after start.
     static let pruneInterval = 3_600.0
 
     init(store: Store, logger: Logger, retention: Double, capacity: Int = 100_000, flushInterval: Double = 0.05) {
@@ -53,9 +54,9 @@ final class AlertWriter: @unchecked Sendable {
             var lastPrune = 0.0
             while let batch = queue.takeAll(timeout: flushInterval) {
                 let now = Date().timeIntervalSince1970
-                if retention > 0, now - lastPrune >= Self.pruneInterval {
+                if now - lastPrune >= Self.pruneInterval {
                     lastPrune = now
-                    prune(now: now)
+                    if retention > 0 { prune(now: now) } else { checkpoint() }
                 }
                 guard !batch.isEmpty else { continue }
                 commit(batch)
@@ -100,6 +101,15 @@ final class AlertWriter: @unchecked Sendable {
             }
         } catch {
             logger.warning("pruning failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Copies the WAL into the database file and truncates it (pruning does it too).
+    private func checkpoint() {
+        do {
+            try store.checkpoint()
+        } catch {
+            logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
         }
     }
 

@@ -19,6 +19,12 @@ final class ControlServer {
     /// How long a `retrain --wait` may wait before it is answered with what finished, seconds.
     static let maximumWait = 3_600.0
 
+    /// The control socket's `ZMQ_MAXMSGSIZE`, bytes (16 MiB): libzmq drops a peer that sends
+    /// more, so it sits well above `ControlRequest.maximumRequestBytes`, letting a request
+    /// between the two arrive and be answered with an error reply instead of a dropped
+    /// connection, while bounding what one request can make aed buffer.
+    static let maximumFrameBytes = 16 << 20
+
     private let socket: Socket
     private let pipeline: StreamPipeline
     private let status: () -> StatusDocument
@@ -47,25 +53,33 @@ final class ControlServer {
             guard received else { return }
             // ROUTER framing: [identity][...][empty][request] from REQ; echo everything before
             // the request as the envelope. Without a delimiter the peer gets [identity][reply].
-            let frames = message.arrays
             let stored = message.storedFrameCount
             guard stored >= 1 else { continue }
+            // Every frame but the last (the request), copied; the request only once its size is known.
+            let head = (0..<(stored - 1)).map { message[$0].bytes }
             var envelope: [[UInt8]]
-            let body: [UInt8]?
-            if let delimiter = frames.firstIndex(where: { $0.isEmpty }), delimiter >= 1,
-                delimiter == frames.count - 2, message.frameCount == stored
+            let framed: Bool
+            if let delimiter = head.firstIndex(where: { $0.isEmpty }), delimiter >= 1, delimiter == head.count - 1,
+                message.frameCount == stored
             {
-                envelope = Array(frames[0...delimiter])
-                body = frames[delimiter + 1]
+                envelope = head
+                framed = true
             } else {
-                envelope = [frames[0]]
-                body = nil
+                envelope = [head.first ?? message[0].bytes]
+                framed = false
             }
             let reply: [UInt8]?
-            if let body {
-                reply = handle(body, envelope: envelope, now: now)
-            } else {
+            let size = message[stored - 1].count
+            if !framed {
                 reply = ControlReply.error("expected a request frame from a REQ socket: [empty][JSON]")
+            } else if size > ControlRequest.maximumRequestBytes {
+                logger.notice(
+                    "control request over the size limit answered with an error",
+                    metadata: ["bytes": "\(size)", "limit": "\(ControlRequest.maximumRequestBytes)"])
+                reply = ControlReply.error(
+                    "request of \(size) bytes is over the control limit of \(ControlRequest.maximumRequestBytes) bytes")
+            } else {
+                reply = handle(message[stored - 1].bytes, envelope: envelope, now: now)
             }
             guard let reply else { continue }
             envelope.append(reply)

@@ -104,7 +104,7 @@ final class IngestLoop: @unchecked Sendable {
         let control = try attempt(controlEndpoint) { try context.socket(.router, lingerMilliseconds: 200) }
         self.control = control
         let boundControl = try attempt(controlEndpoint) {
-            try control.set(.maximumMessageSize(bytes: 1 << 20))
+            try control.set(.maximumMessageSize(bytes: Int64(ControlServer.maximumFrameBytes)))
             try control.set(.sendTimeout(milliseconds: 1_000))
             return try control.bind(controlEndpoint)
         }

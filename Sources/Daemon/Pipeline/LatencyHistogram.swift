@@ -24,6 +24,14 @@ struct LatencyHistogram {
         counts[index] += 1
     }
 
+    /// Adds the samples of `other` (same buckets) to these.
+    mutating func merge(_ other: LatencyHistogram) {
+        guard other.samples > 0 else { return }
+        for index in counts.indices { counts[index] += other.counts[index] }
+        samples += other.samples
+        maximum = max(maximum, other.maximum)
+    }
+
     /// The delay below which a fraction `q` in (0, 1] of the samples fall, seconds: the geometric
     /// middle of the bucket holding that rank (nil without samples).
     func quantile(_ q: Double) -> Double? {

@@ -1,4 +1,5 @@
 import Foundation
+import Store
 import Wire
 
 /// Builds the `status` reply and the one-line status summary from the pipeline's state.
@@ -48,7 +49,7 @@ struct StatusReporter {
                 accepted: c.accepted, scoredRate: runtime.scoredRate.rate(at: now), latency: runtime.latency,
                 bufferCapacity: runtime.settings.bufferSize, minimumSamples: runtime.settings.minimumSamples,
                 alertsByDetector: c.alerts, episodes: c.episodes, alertsDropped: c.alertsDropped, runs: runs)
-            let histogram = runtime.latencyHistogram
+            let histogram = runtime.latencyHistogram.window(at: now)
             document.latencyP50 = histogram.quantile(0.5)
             document.latencyP99 = histogram.quantile(0.99)
             document.latencyMax = histogram.samples > 0 ? histogram.maximum : nil
@@ -77,9 +78,17 @@ struct StatusReporter {
                 endpoints: EndpointsStatus(
                     ingest: endpoints?.ingest.filter { !settings.ingestConnects.contains($0) } ?? [],
                     connect: settings.ingestConnects, control: endpoints?.control ?? "",
-                    alerts: endpoints?.alertPublish), blasKernel: AnomalyDaemon.blasKernel),
+                    alerts: endpoints?.alertPublish), blasKernel: AnomalyDaemon.blasKernel,
+                storage: Self.storageStatus(pipeline.store.storageHealth())),
             ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
+    }
+
+    /// The storage part of the status from the store's health report.
+    static func storageStatus(_ health: StorageHealth) -> StorageStatus {
+        StorageStatus(
+            walBytes: health.walBytes, lastCheckpoint: health.lastCheckpoint,
+            lastWriteError: health.lastWriteError.map { StorageErrorStatus(message: $0.message, time: $0.time) })
     }
 
     /// The one-line summary for systemd's STATUS= and the log.

@@ -63,8 +63,9 @@ final class StreamRuntime {
     var scoredRate = RateMeter()
     /// Mean delay from the vector's `ts` to its scoring, seconds, smoothed (0 without `ts`).
     var latency = 0.0
-    /// Every timed vector's delay from its `ts` to the end of its batch's scoring, since start.
-    var latencyHistogram = LatencyHistogram()
+    /// Timed vectors' delays from their `ts` to the end of their batch's scoring, over the
+    /// last 5 to 10 minutes of wall time (`RecentLatencyHistogram`).
+    var latencyHistogram = RecentLatencyHistogram()
     /// When the last vector arrived, event time in seconds.
     var lastReceive: Double = 0
 
@@ -316,7 +317,7 @@ final class StreamRuntime {
             if let ts = pending.timestamp(row) {
                 delay += max(0, scoredAt - ts)
                 timed += 1
-                latencyHistogram.record(scoredAt - ts)
+                latencyHistogram.record(scoredAt - ts, at: scoredAt)
             }
         }
         if timed > 0 { latency = latency == 0 ? delay / Double(timed) : 0.9 * latency + 0.1 * (delay / Double(timed)) }
