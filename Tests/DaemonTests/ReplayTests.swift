@@ -355,6 +355,9 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         let snapshot = try #require(try store.bufferSnapshot(stream: "replay"))
         #expect(snapshot.count > 0 && snapshot.censored?.count == snapshot.count * 4)
         try store.close()
+        // Checkpointed at the end: no WAL content is left beside it.
+        let wal = (try? FileManager.default.attributesOfItem(atPath: database + "-wal")[.size] as? Int) ?? 0
+        #expect(wal == 0)
         #expect(throws: ReplayError.self) { try replay(replayTOML(), train: train, file: test, stateDirectory: state) }
     }
 }

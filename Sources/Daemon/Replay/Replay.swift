@@ -102,7 +102,11 @@ public enum Replay {
         } catch {
             throw DaemonError.store(reason: "\(error)")
         }
-        defer { try? store.close() }
+        defer {
+            // As at the daemon's clean stop: the left aed.db holds everything by itself.
+            _ = try? store.checkpoint()
+            try? store.close()
+        }
 
         var configuration = base
         configuration.daemon.stateDirectory = folder
