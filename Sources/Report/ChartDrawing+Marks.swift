@@ -96,7 +96,8 @@ extension ChartDrawing {
             return "\(name) \(sigmas(feature.sigmas))"
         }
         let more = features.count > 3 ? ", +\(features.count - 3) more" : ""
-        return (group.count > 1 ? "\(group.count) shifts: " : "shift: ") + shown.joined(separator: ", ") + more
+        let kind = group.count > 1 ? "\(group.count) shifts: " : (group[0].reversion == true ? "back: " : "shift: ")
+        return kind + shown.joined(separator: ", ") + more
     }
 
     /// `+312σ`, `−4.5σ`.

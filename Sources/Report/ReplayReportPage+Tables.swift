@@ -10,8 +10,9 @@ extension ReplayReportPage {
             let features = shift.features.map {
                 "<span class=\"feature\">\(Markup.escape($0.name)) <b>\(Markup.escape(ChartDrawing.sigmas($0.sigmas)))</b></span>"
             }.joined()
+            let back = shift.reversion == true ? "back to the level before the previous shift: " : ""
             html += "<tr><td class=\"time\">\(Markup.escape(TimeFormat.instant(shift.time, style: style)))</td>"
-                + "<td>\(features.isEmpty ? "—" : features)</td></tr>"
+                + "<td>\(back)\(features.isEmpty ? "—" : features)</td></tr>"
         }
         return html + "</tbody></table>\n</section>\n"
     }

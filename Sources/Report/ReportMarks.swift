@@ -28,11 +28,14 @@ public struct ShiftMark: Sendable, Codable, Equatable {
     public var time: Double
     /// The features that moved, largest move first.
     public var features: [FeatureShift]
+    /// True for a return to the level before the previous adopted shift (a reversion).
+    public var reversion: Bool?
 
     /// Creates a shift mark.
-    public init(time: Double, features: [FeatureShift]) {
+    public init(time: Double, features: [FeatureShift], reversion: Bool? = nil) {
         self.time = time
         self.features = features
+        self.reversion = reversion
     }
 }
 

@@ -68,6 +68,20 @@ struct ReplayReportPageTests {
         #expect(!fromTheFirstModel.contains("no model yet"))
     }
 
+    @Test("a reversion is labelled as a return on the chart and in the shift table")
+    func reversionMarks() {
+        let times = (0..<600).map { Double($0) * 60 }
+        let page = ReplayReportPage.html(ReplayReport(
+            title: "t",
+            detectors: [DetectorTrace(name: "ae", times: times, scores: times.map { _ in 0.5 }, thresholds: [ThresholdStep(start: 0, value: 1)])],
+            shifts: [
+                ShiftMark(time: 6_000, features: [FeatureShift(name: "cpu", sigmas: 9)]),
+                ShiftMark(time: 30_000, features: [FeatureShift(name: "cpu", sigmas: -9)], reversion: true),
+            ]))
+        #expect(page.contains("shift: cpu +9σ") && page.contains("back: cpu −9σ"))
+        #expect(occurrences(of: "back to the level before the previous shift", in: page) == 1)
+    }
+
     @Test("a report with nothing in it still renders a page")
     func emptyReport() throws {
         let html = ReplayReportPage.html(ReplayReport(title: "empty"))

@@ -64,7 +64,9 @@ public enum ReplayReportWriter {
             RetrainMark(time: $0.time, detector: $0.detector, outcome: $0.outcome, trigger: $0.trigger, reason: $0.reason)
         }
         let shifts = summary.shifts.map { shift in
-            ShiftMark(time: shift.detected, features: shift.features.map { FeatureShift(name: name($0.index), sigmas: $0.sigmas) })
+            ShiftMark(
+                time: shift.detected, features: shift.features.map { FeatureShift(name: name($0.index), sigmas: $0.sigmas) },
+                reversion: shift.reversion)
         }
         let episodes = outcome.episodes.map { alert in
             EpisodeRow(
