@@ -62,15 +62,43 @@ struct ReplayCommand: ParsableCommand {
         options.tsStep = tsStep
         options.stateDirectory = stateDir
         options.report = report
+        let interrupted = ReplayInterruption()
+        options.isInterrupted = { interrupted.isSet }
         let logger = DaemonRunner.makeLogger(level: logLevel)
         do {
             let outcome = try Replay.run(options, configuration: configuration, logger: logger)
             if let report { try ReplayReportWriter.write(outcome, title: (file as NSString).lastPathComponent, to: report) }
             let text = json ? try ReplayText.json(outcome.summary) : ReplayText.table(outcome.summary)
             FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        } catch ReplayError.interrupted(let row, let rows) {
+            FileHandle.standardError.write(Data("aed replay: \(ReplayError.interrupted(row: row, of: rows))\n".utf8))
+            throw ExitCode(130)
         } catch {
             FileHandle.standardError.write(Data("aed replay: \(error)\n".utf8))
             throw ExitCode(1)
         }
     }
+}
+
+/// Ctrl-C (SIGINT) and SIGTERM during a replay: set a flag the replay checks between rows, so
+/// it stops and cleans up (no temporary folder, no half-written --state-dir database).
+final class ReplayInterruption: @unchecked Sendable {
+    private let lock = NSLock()
+    private var set = false
+    private var sources: [DispatchSourceSignal] = []
+
+    init() {
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.raise() }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func raise() { lock.withLock { set = true } }
+
+    /// Whether a stop signal arrived.
+    var isSet: Bool { lock.withLock { set } }
 }

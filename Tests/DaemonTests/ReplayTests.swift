@@ -340,6 +340,29 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         }
     }
 
+    /// An interrupted replay (Ctrl-C) stops between rows and leaves no database behind.
+    @Test func anInterruptedReplayLeavesNothing() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let test = try files.write("test.csv", rows: series.rows(600))
+        let state = files.path("state")
+        var options = ReplayOptions(file: test)
+        options.stateDirectory = state
+        final class Calls: @unchecked Sendable {
+            let lock = NSLock()
+            var count = 0
+            func next() -> Int { lock.withLock { count += 1; return count } }
+        }
+        let calls = Calls()
+        options.isInterrupted = { calls.next() > 1 }  // asked at rows 0 and 256: stops at 256
+        let configuration = try DaemonConfiguration.parse(toml: replayTOML()).validated().0
+        #expect(throws: ReplayError.interrupted(row: 256, of: 600)) {
+            try Replay.run(options, configuration: configuration, logger: Logger(label: "replay-test") { _ in SwiftLogNoOpLogHandler() })
+        }
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: state)) ?? []
+        #expect(!left.contains { $0.hasPrefix("aed.db") }, "\(left)")
+    }
+
     /// --state-dir leaves the daemon's database; a second replay into it is refused.
     @Test func stateDirectoryKeepsTheDatabase() throws {
         let files = try ReplayFiles()

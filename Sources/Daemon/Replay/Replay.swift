@@ -23,6 +23,8 @@ public struct ReplayOptions: Sendable {
     public var stateDirectory: String?
     /// Where `--report` will write (checked before the replay runs; written by the caller).
     public var report: String?
+    /// Asked between rows; true stops the replay with `ReplayError.interrupted` (Ctrl-C).
+    public var isInterrupted: @Sendable () -> Bool = { false }
 
     /// Options for `file`.
     public init(file: String) {
@@ -96,6 +98,14 @@ public enum Replay {
         }
         try DaemonError.createStateDirectory(folder)
         defer { if let temporary { try? FileManager.default.removeItem(atPath: temporary) } }
+        // An interrupted replay leaves no half-written database in --state-dir (it held none).
+        var complete = false
+        defer {
+            if !complete, temporary == nil {
+                let database = (folder as NSString).appendingPathComponent("aed.db")
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+            }
+        }
         let store: Store
         do {
             store = try Store.open(path: (folder as NSString).appendingPathComponent("aed.db"))
@@ -114,7 +124,9 @@ public enum Replay {
         configuration.daemon.snapshotInterval = 0
         configuration.alerts.retention = 0
         let run = ReplayRun(series: series, stream: options.stream, configuration: configuration, store: store, logger: logger)
-        return run.execute()
+        let outcome = try run.execute(isInterrupted: options.isInterrupted)
+        complete = true
+        return outcome
     }
 }
 
@@ -163,12 +175,18 @@ private final class ReplayRun {
         }
     }
 
-    func execute() -> ReplayOutcome {
+    /// Replays every row; asks `isInterrupted` every 256 rows.
+    /// - Throws: `ReplayError.interrupted` when it says so (the store writer is stopped first).
+    func execute(isInterrupted: () -> Bool) throws -> ReplayOutcome {
         writer.start()
         let d = series.dimension
         var alertsAtTest = 0
         var episodesAtTest = 0
         for index in 0..<series.rows {
+            if index % 256 == 0, isInterrupted() {
+                writer.stop(timeout: 60)
+                throw ReplayError.interrupted(row: index, of: series.rows)
+            }
             let time = series.times[index]
             if index == series.trainRows, let runtime = pipeline.table[stream] {
                 alertsAtTest = runtime.counters.alerts.values.reduce(0, +)

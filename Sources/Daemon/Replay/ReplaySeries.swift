@@ -86,12 +86,15 @@ public enum ReplayError: Error, Sendable, Equatable, CustomStringConvertible {
     case stateExists(String)
     /// The configuration names a stream or detector the files cannot serve.
     case unusable(String)
+    /// Stopped (Ctrl-C) after `row` of `of` rows (train and file); nothing was left behind.
+    case interrupted(row: Int, of: Int)
 
     public var description: String {
         switch self {
         case .badOption(let message): message
         case .stateExists(let path): "\(path) already exists; a replay writes a fresh aed.db (remove it or pick another --state-dir)"
         case .unusable(let message): message
+        case .interrupted(let row, let rows): "interrupted at row \(row) of \(rows); nothing was written"
         }
     }
 }
