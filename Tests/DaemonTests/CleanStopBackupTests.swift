@@ -72,9 +72,11 @@ import Wire
         try harness.waitForStatus { $0.streams.first?.received == 100 }
         // Registering the stream wrote to the WAL after that checkpoint; a warming stream
         // writes nothing more, so the size in status is the file's.
+        try waitUntil(timeout: 10, "the stream's registration in the WAL") {
+            ((try? harness.client.status())?.daemon.storage?.walBytes ?? 0) > 0
+        }
         let storage = try #require(try harness.client.status().daemon.storage)
         let wal = (harness.stateDirectory as NSString).appendingPathComponent("aed.db-wal")
-        #expect(storage.walBytes > 0)
         #expect(storage.walBytes == Self.size(wal))
         #expect(storage.lastWriteError == nil)
         harness.stop()

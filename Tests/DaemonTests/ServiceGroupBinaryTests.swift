@@ -54,11 +54,11 @@ import Wire
         #expect(second.stderr.contains("another aed is running"))
         #expect(try client.status().ok)
 
-        // A stream registered after the start-up checkpoint leaves rows in the WAL.
+        // (Whether rows are still in the WAL here races with the writer's start-up checkpoint;
+        // CleanStopBackupTests checks a WAL with rows in it deterministically.)
         let options = PublishOptions(endpoint: ingest, stream: "s", format: .binary, batch: 50, waitSeconds: 10)
         _ = try Publisher.publish(values: demoVectors(count: 100, seed: 81), dimension: 12, options: options)
         try waitUntil(timeout: 15, "the vectors arrive") { (try? client.status().streams.first?.received) == 100 }
-        #expect((try client.status().daemon.storage?.walBytes ?? 0) > 0)
 
         // SIGTERM: graceful shutdown in reverse order, STOPPING=1, exit 0 within seconds.
         kill(first.processIdentifier, SIGTERM)
