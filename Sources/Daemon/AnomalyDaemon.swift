@@ -16,7 +16,8 @@ import ZeroMQ
 /// stops (a run in progress is abandoned after a bound); the writer commits what is queued;
 /// the store closes and the state lock is released. Two drivers run that same order:
 /// - `run(gracefulShutdownSignals:services:)`, what `aed` uses: a `ServiceGroup` with one
-///   `Service` per part, which shuts them down in reverse on SIGTERM or SIGINT.
+///   `Service` per part, which shuts them down in reverse once `requestStop()` (SIGTERM,
+///   SIGINT, ...: `SignalHandling`) ended the ingest loop.
 /// - `start()`, `requestStop()` and `waitUntilStopped()`, for running the daemon in-process
 ///   (tests) without Swift concurrency: threads only.
 ///
@@ -83,11 +84,14 @@ public final class AnomalyDaemon: @unchecked Sendable {
     }
 
     /// Opens the store, restores state and runs the daemon's parts as a `ServiceGroup` until
-    /// one of `gracefulShutdownSignals` (or a failure) stops it; returns after the graceful
-    /// shutdown ended.
+    /// `requestStop()` (or one of `gracefulShutdownSignals`, or a failure) stops it; returns
+    /// after the graceful shutdown ended.
     ///
     /// - Parameters:
-    ///   - gracefulShutdownSignals: signals that begin the graceful shutdown (aed: SIGTERM, SIGINT).
+    ///   - gracefulShutdownSignals: signals the group itself traps to begin the graceful
+    ///     shutdown. aed passes none: `SignalHandling` calls `requestStop()` instead, from before
+    ///     the store opens (do not combine the two: a stop request racing the group's own
+    ///     shutdown ends the ingest part out of order, and the group then cancels the rest).
     ///   - services: more services to run beside the daemon's own (aed: SIGHUP reload); they
     ///     start after and stop before the daemon's parts.
     /// - Throws: `DaemonError` when the state folder, the store or a socket cannot be set up or
@@ -95,8 +99,17 @@ public final class AnomalyDaemon: @unchecked Sendable {
     public func run(gracefulShutdownSignals: [UnixSignal], services: [any Service] = []) async throws {
         let prepared = await onOwnThread("aed-prepare") { [self] in Result { try prepare() } }
         let ingest = try prepared.get()
+        if stopRequested {
+            // A stop signal arrived while aed started: nothing runs yet but the open store.
+            closeStore()
+            logger.info("aed stopped before it was ready")
+            return
+        }
         var configurations = stages().map { ServiceGroupConfiguration.ServiceConfiguration(service: StageService(stage: $0)) }
-        configurations.append(.init(service: IngestService(daemon: self, ingest: ingest)))
+        // The ingest loop ends on a stop request (`requestStop()`, a stop signal): its end shuts
+        // the group down gracefully, the other parts in reverse start order.
+        configurations.append(
+            .init(service: IngestService(daemon: self, ingest: ingest), successTerminationBehavior: .gracefullyShutdownGroup))
         configurations += services.map { .init(service: $0) }
         var group = ServiceGroupConfiguration(
             services: configurations, gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
