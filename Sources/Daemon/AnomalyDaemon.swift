@@ -37,10 +37,14 @@ public final class AnomalyDaemon: @unchecked Sendable {
     let configuration: Locked<DaemonConfiguration>
     let logger: Logger
     let notifier: SystemdNotifier
+    /// Pings systemd's watchdog from its own thread while the ingest loop beats (nil without one).
+    let watchdog: WatchdogPinger?
     let stopFlag = Locked(false)
     /// Tests set this to stop like a crash would, without the final buffer snapshot.
     let skipsFinalSnapshot = Locked(false)
-    let reloadRequests = Locked<[DaemonConfiguration]>([])
+    let reloadRequests = Locked<[ReloadRequest]>([])
+    /// The reloads applied and refused since start (`aectl status`).
+    let reloads = ReloadHistory()
     private let stopped = DispatchSemaphore(value: 0)
     private var store: Store?
     private var trainer: Trainer?
@@ -55,6 +59,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
         self.configuration = Locked(configuration)
         self.logger = logger
         self.notifier = notifier
+        self.watchdog = WatchdogPinger(notifier: notifier)
     }
 
     /// The endpoints bound by `start()`.
@@ -184,7 +189,8 @@ public final class AnomalyDaemon: @unchecked Sendable {
             configuration: config, restored: restored, store: store, trainer: trainer, writer: writer,
             scheduler: scheduler, logger: logger, now: Date().timeIntervalSince1970)
         let environment = IngestEnvironment(
-            stopFlag: stopFlag, reloadRequests: reloadRequests, sharedConfiguration: configuration, notifier: notifier,
+            stopFlag: stopFlag, reloadRequests: reloadRequests, reloads: reloads, sharedConfiguration: configuration,
+            notifier: notifier, watchdog: watchdog,
             logger: logger, startTime: startTime)
         return IngestLoop(environment: environment, pipeline: pipeline)
     }
@@ -201,6 +207,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 self.endpoints = endpoints
                 bound.set(.success(endpoints))
                 ingest.run()
+                watchdog?.stop()
                 notifier.stopping()
                 if !skipsFinalSnapshot.withLock({ $0 }) { ingest.pipeline.snapshotBuffers() }
             } catch {
@@ -224,6 +231,8 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 "state": "\(configuration.withLock { $0.daemon.stateDirectory })", "blas": "\(Self.blasKernel)",
             ])
         notifier.ready(status: "scoring \(restoredStreams) streams with \(restoredModels) models")
+        // systemd arms the watchdog at READY=1; the pings come from a thread of their own.
+        watchdog?.start()
     }
 
     /// Checkpoints the WAL into `aed.db` and truncates it, closes the store and releases the
@@ -286,9 +295,17 @@ public final class AnomalyDaemon: @unchecked Sendable {
     /// Whether a stop was requested.
     var stopRequested: Bool { stopFlag.withLock { $0 } }
 
-    /// Queues a configuration reload (SIGHUP); the ingest thread applies what it can.
-    public func requestReload(_ newConfiguration: DaemonConfiguration) {
-        reloadRequests.withLock { $0.append(newConfiguration) }
+    /// Queues a configuration reload (SIGHUP), read from its file at `readAt` (seconds since
+    /// the Unix epoch); the ingest thread applies all of it but the keys that need a restart.
+    public func requestReload(_ newConfiguration: DaemonConfiguration, readAt: Double = Date().timeIntervalSince1970) {
+        reloadRequests.withLock { $0.append(ReloadRequest(configuration: newConfiguration, readAt: readAt)) }
+    }
+
+    /// Records a reload whose file was read at `time` (seconds since the Unix epoch) and refused
+    /// for `reason`: the running configuration stays, and `aectl status` shows the failure
+    /// until a configuration read later is applied.
+    public func recordReloadFailure(reason: String, time: Double = Date().timeIntervalSince1970) {
+        reloads.recordFailure(reason: reason, time: time)
     }
 
     /// Blocks until a daemon started with `start()` stopped.
