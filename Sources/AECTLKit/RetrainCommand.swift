@@ -44,7 +44,8 @@ public struct RetrainCommand: ParsableCommand {
         if wait, reply.runs.contains(where: { $0.outcome == "failed" }) { throw ExitCode(1) }
     }
 
-    /// One line per stream and detector.
+    /// One line per stream and detector; a request that joined a run already queued or running
+    /// says so.
     public static func render(_ reply: RetrainReply) -> String {
         reply.runs.map { run in
             var line = "\(run.stream)"
@@ -53,6 +54,7 @@ public struct RetrainCommand: ParsableCommand {
             if let version = run.modelVersion { line += " v\(version)" }
             if let loss = run.validationLoss { line += String(format: " validation loss %.4f", loss) }
             if let reason = run.reason { line += " (\(reason))" }
+            if run.coalesced == true, run.outcome != "coalesced" { line += " (coalesced with an earlier request's run)" }
             return line
         }.joined(separator: "\n") + "\n"
     }

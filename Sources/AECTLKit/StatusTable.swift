@@ -11,6 +11,7 @@ public enum StatusTable {
             "aed \(d.version)  pid \(d.pid)  up \(duration(d.uptimeSeconds))  control \(d.endpoints.control)")
         if let blas = d.blasKernel { lines.append("blas \(blas)") }
         if let storage = d.storage { lines.append(storageLine(storage, now: now)) }
+        if let reload = d.reload { lines.append(reloadLine(reload, now: now)) }
         lines.append(
             "ingest \((d.endpoints.ingest + d.endpoints.connect).joined(separator: " "))  received \(status.ingest.received)  scored \(status.ingest.scored)  rejected \(status.ingest.rejected.values.reduce(0, +))"
                 + (details?.alertsWritten.map { "  alerts stored \($0)" } ?? "")
@@ -108,6 +109,22 @@ public enum StatusTable {
             parts.append("no write errors")
         }
         return "storage: " + parts.joined(separator: ", ")
+    }
+
+    /// "reload: failed 2m ago, running configuration kept: <reason>; last applied 1h ago", or
+    /// "reload: applied 5m ago (restart needed for daemon.alert_publish)": the SIGHUP reloads.
+    static func reloadLine(_ reload: ReloadStatus, now: Double) -> String {
+        var applied: String?
+        if let time = reload.lastApplied {
+            applied = "applied \(ago(time, now: now))"
+            if let keys = reload.notReloaded, !keys.isEmpty {
+                applied? += " (restart needed for \(keys.joined(separator: ", ")))"
+            }
+        }
+        guard let failure = reload.lastFailure else { return "reload: " + (applied ?? "none") }
+        var line = "reload: failed \(ago(failure.time, now: now)), running configuration kept: \(failure.reason)"
+        if let applied { line += "; last " + applied }
+        return line
     }
 
     /// A byte count in B, KiB, MiB or GiB.

@@ -16,7 +16,8 @@ import ZeroMQ
 /// stops (a run in progress is abandoned after a bound); the writer commits what is queued;
 /// the store closes and the state lock is released. Two drivers run that same order:
 /// - `run(gracefulShutdownSignals:services:)`, what `aed` uses: a `ServiceGroup` with one
-///   `Service` per part, which shuts them down in reverse on SIGTERM or SIGINT.
+///   `Service` per part, which shuts them down in reverse once `requestStop()` (SIGTERM,
+///   SIGINT, ...: `SignalHandling`) ended the ingest loop.
 /// - `start()`, `requestStop()` and `waitUntilStopped()`, for running the daemon in-process
 ///   (tests) without Swift concurrency: threads only.
 ///
@@ -36,10 +37,14 @@ public final class AnomalyDaemon: @unchecked Sendable {
     let configuration: Locked<DaemonConfiguration>
     let logger: Logger
     let notifier: SystemdNotifier
+    /// Pings systemd's watchdog from its own thread while the ingest loop beats (nil without one).
+    let watchdog: WatchdogPinger?
     let stopFlag = Locked(false)
     /// Tests set this to stop like a crash would, without the final buffer snapshot.
     let skipsFinalSnapshot = Locked(false)
-    let reloadRequests = Locked<[DaemonConfiguration]>([])
+    let reloadRequests = Locked<[ReloadRequest]>([])
+    /// The reloads applied and refused since start (`aectl status`).
+    let reloads = ReloadHistory()
     private let stopped = DispatchSemaphore(value: 0)
     private var store: Store?
     private var trainer: Trainer?
@@ -54,6 +59,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
         self.configuration = Locked(configuration)
         self.logger = logger
         self.notifier = notifier
+        self.watchdog = WatchdogPinger(notifier: notifier)
     }
 
     /// The endpoints bound by `start()`.
@@ -83,11 +89,14 @@ public final class AnomalyDaemon: @unchecked Sendable {
     }
 
     /// Opens the store, restores state and runs the daemon's parts as a `ServiceGroup` until
-    /// one of `gracefulShutdownSignals` (or a failure) stops it; returns after the graceful
-    /// shutdown ended.
+    /// `requestStop()` (or one of `gracefulShutdownSignals`, or a failure) stops it; returns
+    /// after the graceful shutdown ended.
     ///
     /// - Parameters:
-    ///   - gracefulShutdownSignals: signals that begin the graceful shutdown (aed: SIGTERM, SIGINT).
+    ///   - gracefulShutdownSignals: signals the group itself traps to begin the graceful
+    ///     shutdown. aed passes none: `SignalHandling` calls `requestStop()` instead, from before
+    ///     the store opens (do not combine the two: a stop request racing the group's own
+    ///     shutdown ends the ingest part out of order, and the group then cancels the rest).
     ///   - services: more services to run beside the daemon's own (aed: SIGHUP reload); they
     ///     start after and stop before the daemon's parts.
     /// - Throws: `DaemonError` when the state folder, the store or a socket cannot be set up or
@@ -95,8 +104,17 @@ public final class AnomalyDaemon: @unchecked Sendable {
     public func run(gracefulShutdownSignals: [UnixSignal], services: [any Service] = []) async throws {
         let prepared = await onOwnThread("aed-prepare") { [self] in Result { try prepare() } }
         let ingest = try prepared.get()
+        if stopRequested {
+            // A stop signal arrived while aed started: nothing runs yet but the open store.
+            closeStore()
+            logger.info("aed stopped before it was ready")
+            return
+        }
         var configurations = stages().map { ServiceGroupConfiguration.ServiceConfiguration(service: StageService(stage: $0)) }
-        configurations.append(.init(service: IngestService(daemon: self, ingest: ingest)))
+        // The ingest loop ends on a stop request (`requestStop()`, a stop signal): its end shuts
+        // the group down gracefully, the other parts in reverse start order.
+        configurations.append(
+            .init(service: IngestService(daemon: self, ingest: ingest), successTerminationBehavior: .gracefullyShutdownGroup))
         configurations += services.map { .init(service: $0) }
         var group = ServiceGroupConfiguration(
             services: configurations, gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
@@ -171,7 +189,8 @@ public final class AnomalyDaemon: @unchecked Sendable {
             configuration: config, restored: restored, store: store, trainer: trainer, writer: writer,
             scheduler: scheduler, logger: logger, now: Date().timeIntervalSince1970)
         let environment = IngestEnvironment(
-            stopFlag: stopFlag, reloadRequests: reloadRequests, sharedConfiguration: configuration, notifier: notifier,
+            stopFlag: stopFlag, reloadRequests: reloadRequests, reloads: reloads, sharedConfiguration: configuration,
+            notifier: notifier, watchdog: watchdog,
             logger: logger, startTime: startTime)
         return IngestLoop(environment: environment, pipeline: pipeline)
     }
@@ -188,6 +207,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 self.endpoints = endpoints
                 bound.set(.success(endpoints))
                 ingest.run()
+                watchdog?.stop()
                 notifier.stopping()
                 if !skipsFinalSnapshot.withLock({ $0 }) { ingest.pipeline.snapshotBuffers() }
             } catch {
@@ -211,6 +231,8 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 "state": "\(configuration.withLock { $0.daemon.stateDirectory })", "blas": "\(Self.blasKernel)",
             ])
         notifier.ready(status: "scoring \(restoredStreams) streams with \(restoredModels) models")
+        // systemd arms the watchdog at READY=1; the pings come from a thread of their own.
+        watchdog?.start()
     }
 
     /// Checkpoints the WAL into `aed.db` and truncates it, closes the store and releases the
@@ -273,9 +295,17 @@ public final class AnomalyDaemon: @unchecked Sendable {
     /// Whether a stop was requested.
     var stopRequested: Bool { stopFlag.withLock { $0 } }
 
-    /// Queues a configuration reload (SIGHUP); the ingest thread applies what it can.
-    public func requestReload(_ newConfiguration: DaemonConfiguration) {
-        reloadRequests.withLock { $0.append(newConfiguration) }
+    /// Queues a configuration reload (SIGHUP), read from its file at `readAt` (seconds since
+    /// the Unix epoch); the ingest thread applies all of it but the keys that need a restart.
+    public func requestReload(_ newConfiguration: DaemonConfiguration, readAt: Double = Date().timeIntervalSince1970) {
+        reloadRequests.withLock { $0.append(ReloadRequest(configuration: newConfiguration, readAt: readAt)) }
+    }
+
+    /// Records a reload whose file was read at `time` (seconds since the Unix epoch) and refused
+    /// for `reason`: the running configuration stays, and `aectl status` shows the failure
+    /// until a configuration read later is applied.
+    public func recordReloadFailure(reason: String, time: Double = Date().timeIntervalSince1970) {
+        reloads.recordFailure(reason: reason, time: time)
     }
 
     /// Blocks until a daemon started with `start()` stopped.

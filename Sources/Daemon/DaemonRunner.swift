@@ -3,10 +3,12 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Runs the daemon in the foreground until SIGTERM or SIGINT, reloading on SIGHUP.
+/// Runs the daemon in the foreground until SIGTERM or SIGINT (or another stop signal of
+/// `SignalHandling`), reloading on SIGHUP.
 public enum DaemonRunner {
-    /// Runs `AnomalyDaemon` as a `ServiceGroup` (its parts plus a SIGHUP `ReloadService`) with
-    /// SIGTERM and SIGINT as graceful-shutdown signals, and returns after the shutdown.
+    /// Runs `AnomalyDaemon` as a `ServiceGroup` (its parts plus a SIGHUP `ReloadService`) until
+    /// a stop signal (SIGTERM, SIGINT, ...: `SignalHandling`), and returns after the graceful
+    /// shutdown.
     ///
     /// SIGHUP re-reads `configurationPath` (or the default file) with `overrides` and hands it to
     /// the daemon, which applies what can change at runtime and logs what needs a restart.
@@ -15,14 +17,20 @@ public enum DaemonRunner {
     public static func run(
         configuration: DaemonConfiguration, configurationPath: String?, overrides: ConfigurationOverrides, logger: Logger
     ) async -> Int32 {
-        // Until the group's handlers are in place, these signals must not end the process
-        // (SIGHUP's default action would, and the reload service may start after READY).
-        for signalNumber in [SIGTERM, SIGINT, SIGHUP] { signal(signalNumber, SIG_IGN) }
+        // SIGHUP is ignored until the reload service traps it (its default action would end
+        // aed); a SIGHUP while aed starts is lost, the file having been read just before.
+        signal(SIGHUP, SIG_IGN)
         let daemon = AnomalyDaemon(configuration: configuration, logger: logger)
+        // The stop signals are handled here, from the start, not by the service group: one that
+        // arrives while aed opens a large database is kept (the group's handlers come later,
+        // and a stop signal before them was lost), and one path stops the group: the stop
+        // request ends the ingest loop, whose end shuts the other parts down in reverse.
+        let signals = SignalHandling(logger: logger) { _ in daemon.requestStop() }
+        signals.install()
         let reload = ReloadService(
             daemon: daemon, configurationPath: configurationPath, overrides: overrides, logger: logger)
         do {
-            try await daemon.run(gracefulShutdownSignals: [.sigterm, .sigint], services: [reload])
+            try await daemon.run(gracefulShutdownSignals: [], services: [reload])
         } catch {
             logger.critical("aed failed", metadata: ["error": "\(error)"])
             return 1

@@ -103,9 +103,9 @@ public struct RetrainResult: Codable, Sendable, Equatable {
     public var stream: String
     /// Detector name, nil when the run covers all detectors of the stream.
     public var detector: String?
-    /// `started`, `trained`, `skipped`, `failed`.
+    /// `started`, `coalesced` (joined a run already queued or running), `trained`, `skipped`, `failed`.
     public var outcome: String
-    /// Why it was skipped or failed.
+    /// Why it was skipped or failed, or which run it was coalesced with.
     public var reason: String?
     /// The new model's version when trained.
     public var modelVersion: Int?
@@ -113,10 +113,14 @@ public struct RetrainResult: Codable, Sendable, Equatable {
     public var validationLoss: Double?
     /// End time, seconds since the Unix epoch.
     public var finished: Double?
+    /// True when the request started no run of its own for this stream: it joined the run
+    /// already queued or running (at most one per stream at a time), which answers it. Nil
+    /// otherwise and from older daemons.
+    public var coalesced: Bool?
 
     /// Creates a retrain result.
     public init(stream: String, detector: String? = nil, outcome: String, reason: String? = nil,
-                modelVersion: Int? = nil, validationLoss: Double? = nil, finished: Double? = nil) {
+                modelVersion: Int? = nil, validationLoss: Double? = nil, finished: Double? = nil, coalesced: Bool? = nil) {
         self.stream = stream
         self.detector = detector
         self.outcome = outcome
@@ -124,5 +128,6 @@ public struct RetrainResult: Codable, Sendable, Equatable {
         self.modelVersion = modelVersion
         self.validationLoss = validationLoss
         self.finished = finished
+        self.coalesced = coalesced
     }
 }

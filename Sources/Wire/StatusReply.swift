@@ -38,11 +38,14 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// The database's health: WAL size, last checkpoint, last write error; nil from older
     /// daemons.
     public var storage: StorageStatus?
+    /// The configuration reloads (SIGHUP) since start: the last one applied and a failure after
+    /// it; nil before the first reload and from older daemons.
+    public var reload: ReloadStatus?
 
     /// Creates the daemon part.
     public init(
         version: String, uptimeSeconds: Double, pid: Int32, endpoints: EndpointsStatus, blasKernel: String? = nil,
-        storage: StorageStatus? = nil
+        storage: StorageStatus? = nil, reload: ReloadStatus? = nil
     ) {
         self.version = version
         self.uptimeSeconds = uptimeSeconds
@@ -50,6 +53,43 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.endpoints = endpoints
         self.blasKernel = blasKernel
         self.storage = storage
+        self.reload = reload
+    }
+}
+
+/// The configuration reloads (SIGHUP) since the daemon started.
+///
+/// A reload either applies the whole new file (but for the keys that need a restart) or none of
+/// it: a file that does not read or validate leaves the running configuration as it was.
+public struct ReloadStatus: Codable, Sendable, Equatable {
+    /// When the last reload was applied, seconds since the Unix epoch (nil when none was).
+    public var lastApplied: Double?
+    /// Keys of the last applied reload that kept their running values (they need a restart).
+    public var notReloaded: [String]?
+    /// The last reload that failed, when it was read after the last applied one (a later
+    /// reload that applies clears it).
+    public var lastFailure: ReloadFailureStatus?
+
+    /// Creates the reload part.
+    public init(lastApplied: Double? = nil, notReloaded: [String]? = nil, lastFailure: ReloadFailureStatus? = nil) {
+        self.lastApplied = lastApplied
+        self.notReloaded = notReloaded
+        self.lastFailure = lastFailure
+    }
+}
+
+/// A reload that left the running configuration in place: why and when.
+public struct ReloadFailureStatus: Codable, Sendable, Equatable {
+    /// Why the file was refused, naming the key or line, e.g. `configuration key
+    /// 'defaults.target_false_positive_rate' has invalid value 2.0: ...`.
+    public var reason: String
+    /// When the file was read, seconds since the Unix epoch.
+    public var time: Double
+
+    /// Creates a reload failure.
+    public init(reason: String, time: Double) {
+        self.reason = reason
+        self.time = time
     }
 }
 

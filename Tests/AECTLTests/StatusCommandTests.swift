@@ -109,4 +109,37 @@ import Wire
         let decoded = try JSONDecoder().decode(StatusReply.self, from: JSONEncoder().encode(newer))
         #expect(decoded == newer)
     }
+
+    @Test func reloadIsOneLineAndAbsentFromOlderReplies() throws {
+        var daemon = DaemonStatus(
+            version: "0.1.0", uptimeSeconds: 100, pid: 42, endpoints: EndpointsStatus(control: "ipc://./state/control.sock"))
+        let none = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        #expect(!none.contains("reload:"))
+
+        daemon.reload = ReloadStatus(lastApplied: 1_000, notReloaded: ["daemon.alert_publish"])
+        let applied = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        #expect(applied.contains("\nreload: applied 60s ago (restart needed for daemon.alert_publish)\n"))
+
+        daemon.reload?.lastFailure = ReloadFailureStatus(reason: "configuration key 'defaults.epochs' must be integer, found string", time: 1_050)
+        let failed = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        #expect(
+            failed.contains(
+                "\nreload: failed 10s ago, running configuration kept: configuration key 'defaults.epochs' must be integer, found string; last applied 60s ago (restart needed for daemon.alert_publish)\n"))
+        #expect(failed.components(separatedBy: "reload:").count == 2)
+        let decoded = try JSONDecoder().decode(
+            StatusReply.self, from: JSONEncoder().encode(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: [])))
+        #expect(decoded.daemon.reload == daemon.reload)
+    }
+
+    @Test func aCoalescedRetrainSaysSo() {
+        let started = RetrainReply(runs: [
+            RetrainResult(stream: "a", outcome: "started"),
+            RetrainResult(stream: "b", outcome: "coalesced", reason: "coalesced with the running retrain", coalesced: true),
+        ])
+        #expect(RetrainCommand.render(started) == "a: started\nb: coalesced (coalesced with the running retrain)\n")
+        let waited = RetrainReply(runs: [
+            RetrainResult(stream: "b", detector: "ae", outcome: "trained", modelVersion: 3, coalesced: true)
+        ])
+        #expect(RetrainCommand.render(waited) == "b ae: trained v3 (coalesced with an earlier request's run)\n")
+    }
 }

@@ -14,8 +14,12 @@ final class DaemonHarness {
     private var stopped = false
 
     /// Starts aed with `toml` over test defaults (loopback tcp with ephemeral ports; the
-    /// control endpoint `controlEndpoint` when given).
-    init(toml: String, stateDirectory: String? = nil, controlEndpoint: String? = nil) throws {
+    /// control endpoint `controlEndpoint` when given; systemd notifications to `notifier`,
+    /// none by default).
+    init(
+        toml: String, stateDirectory: String? = nil, controlEndpoint: String? = nil,
+        notifier: SystemdNotifier = SystemdNotifier(environment: [:])
+    ) throws {
         let directory = stateDirectory ?? NSTemporaryDirectory() + "aed-test-\(UUID().uuidString)"
         self.stateDirectory = directory
         var configuration = try DaemonConfiguration.parse(toml: toml)
@@ -29,7 +33,7 @@ final class DaemonHarness {
             verbose ? StreamLogHandler.standardError(label: label) : SwiftLogNoOpLogHandler()
         }
         daemon = AnomalyDaemon(configuration: configuration.validated().configuration, logger: logger,
-                               notifier: SystemdNotifier(environment: [:]))
+                               notifier: notifier)
         try daemon.start()
         guard let bound = daemon.boundEndpoints else { throw HarnessError("no endpoints after start") }
         endpoints = bound

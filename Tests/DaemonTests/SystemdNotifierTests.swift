@@ -38,6 +38,12 @@ final class NotifyListener {
         return String(decoding: buffer[0..<count], as: UTF8.self)
     }
 
+    /// Discards every datagram already queued, without waiting.
+    func drain() {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT)) > 0 {}
+    }
+
     deinit {
         close(fd)
         if !path.hasPrefix("@") { unlink(path) }

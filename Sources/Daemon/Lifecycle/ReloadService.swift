@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -6,7 +7,8 @@ import UnixSignals
 ///
 /// Each SIGHUP re-reads `configurationPath` (or the default file) with `overrides`, tells
 /// systemd `RELOADING=1`, and hands the result to the daemon, which applies what can change at
-/// runtime and logs what needs a restart; a file that does not load is logged and ignored.
+/// runtime and logs what needs a restart; a file that does not load or validate changes
+/// nothing: it is logged and shown in `aectl status` with its time and reason.
 public struct ReloadService: Service, CustomStringConvertible {
     let daemon: AnomalyDaemon
     let configurationPath: String?
@@ -29,16 +31,19 @@ public struct ReloadService: Service, CustomStringConvertible {
         }
     }
 
-    /// Loads, validates and hands over the configuration once.
+    /// Loads, validates and hands over the configuration once; a file that does not load or
+    /// validate changes nothing, is logged and is recorded for `aectl status`.
     func reload() {
+        let readAt = Date().timeIntervalSince1970
         do {
             let reloaded = try DaemonConfiguration.load(path: configurationPath).applying(overrides)
             let (validated, clamps) = reloaded.validated()
             for clamp in clamps { logger.notice("configuration clamped", metadata: ["clamp": "\(clamp)"]) }
             _ = SystemdNotifier().reloading()
-            daemon.requestReload(validated)
+            daemon.requestReload(validated, readAt: readAt)
         } catch {
-            logger.error("reload failed; keeping the running configuration", metadata: ["error": "\(error)"])
+            logger.error("reload failed; keeping the whole running configuration", metadata: ["error": "\(error)"])
+            daemon.recordReloadFailure(reason: "\(error)", time: readAt)
         }
     }
 }

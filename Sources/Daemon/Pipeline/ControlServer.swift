@@ -12,6 +12,8 @@ final class ControlServer {
         var envelope: [[UInt8]]
         var requestID: Int
         var streams: [String]
+        /// The streams where the request joined a run already queued or running.
+        var coalesced: Set<String> = []
         /// Wall-clock deadline, seconds since the Unix epoch.
         var deadline: Double
     }
@@ -120,17 +122,30 @@ final class ControlServer {
                     }
                     for name in open { _ = pipeline.acceptShift(of: name) }
                 }
-                let id = pipeline.scheduler.request(targets)
+                let (id, admissions) = pipeline.scheduler.request(
+                    targets, running: { streams[$0]?.trainingInFlight ?? false }, followUp: acceptShift)
+                let coalesced = Set(targets.filter { admissions[$0] != .queued })
                 logger.info(
                     "retrain requested",
-                    metadata: ["streams": "\(targets.joined(separator: ","))", "request": "\(id)", "wait": "\(wait)"])
+                    metadata: [
+                        "streams": "\(targets.joined(separator: ","))", "request": "\(id)", "wait": "\(wait)",
+                        "coalesced": "\(coalesced.sorted().joined(separator: ","))",
+                    ])
                 if wait {
                     pendingWaits.append(
-                        PendingWait(envelope: envelope, requestID: id, streams: targets, deadline: now + Self.maximumWait))
+                        PendingWait(
+                            envelope: envelope, requestID: id, streams: targets, coalesced: coalesced,
+                            deadline: now + Self.maximumWait))
                     return nil
                 }
                 return try ControlReply.encode(
-                    RetrainReply(runs: targets.map { RetrainResult(stream: $0, outcome: "started") }))
+                    RetrainReply(
+                        runs: targets.map { name in
+                            let reason = admissions[name]?.coalescedReason
+                            return RetrainResult(
+                                stream: name, outcome: reason == nil ? "started" : "coalesced", reason: reason,
+                                coalesced: reason == nil ? nil : true)
+                        }))
             case .alerts(let stream, let since, let limit):
                 let cap = min(limit ?? 100, ControlRequest.maximumAlertsLimit)
                 let records = try pipeline.store.alerts(stream: stream, since: since, limit: cap)
@@ -177,7 +192,7 @@ final class ControlServer {
                         RetrainResult(
                             stream: name, detector: run.detector, outcome: run.outcome == "ok" ? "trained" : run.outcome,
                             reason: run.reason, modelVersion: run.modelVersion, validationLoss: run.validationLoss,
-                            finished: run.finished))
+                            finished: run.finished, coalesced: wait.coalesced.contains(name) ? true : nil))
                 }
             }
             var frames = wait.envelope

@@ -7,11 +7,21 @@ struct IngestEnvironment: Sendable {
     /// Set to stop the loop (any thread).
     let stopFlag: Locked<Bool>
     /// Configurations to apply (SIGHUP), newest last.
-    let reloadRequests: Locked<[DaemonConfiguration]>
+    let reloadRequests: Locked<[ReloadRequest]>
+    /// The reloads applied and refused, for status.
+    let reloads: ReloadHistory
     /// The configuration the rest of the daemon reads; updated by a reload.
     let sharedConfiguration: Locked<DaemonConfiguration>
     let notifier: SystemdNotifier
+    /// The watchdog thread the loop beats for (nil without a systemd watchdog).
+    let watchdog: WatchdogPinger?
     let logger: Logger
     /// When aed started, seconds since the Unix epoch.
     let startTime: Double
+}
+
+/// A configuration read for a reload, and when it was read (seconds since the Unix epoch).
+struct ReloadRequest: Sendable {
+    var configuration: DaemonConfiguration
+    var readAt: Double
 }

@@ -10,8 +10,8 @@ import ZeroMQ
 /// Each turn it waits up to 100 ms for either socket, moves every ready message into a bounded
 /// queue, hands the payloads to the stream pipeline (which scores a batch as soon as it reaches
 /// `max_batch`), scores what is left, answers control requests and lets the pipeline do its
-/// periodic work at the wall clock's time. It also keeps the watchdog, the status line and
-/// reloads. Nothing here logs per vector.
+/// periodic work at the wall clock's time. It also keeps the status line and reloads, and
+/// beats for the watchdog thread. Nothing here logs per vector.
 final class IngestLoop: @unchecked Sendable {
     let environment: IngestEnvironment
     let pipeline: StreamPipeline
@@ -30,7 +30,6 @@ final class IngestLoop: @unchecked Sendable {
     let message = MultipartMessage(maximumStoredFrames: 4)
     private var lastTick = 0.0
     private var lastStatus = 0.0
-    private var lastWatchdog = 0.0
 
     /// A loop feeding `pipeline`.
     init(environment: IngestEnvironment, pipeline: StreamPipeline) {
@@ -45,7 +44,7 @@ final class IngestLoop: @unchecked Sendable {
     var reporter: StatusReporter {
         StatusReporter(
             pipeline: pipeline, writer: pipeline.writer, trainer: pipeline.trainer, startTime: environment.startTime,
-            endpoints: endpoints)
+            endpoints: endpoints, reloads: environment.reloads)
     }
 
     /// Creates and binds the sockets (on the ingest thread, which then owns them).
@@ -142,6 +141,7 @@ final class IngestLoop: @unchecked Sendable {
             return
         }
         while !environment.stopFlag.withLock({ $0 }) {
+            environment.watchdog?.beat()
             let ready: Int
             do {
                 ready = try poller.wait(timeoutMilliseconds: queue.isEmpty ? 100 : 0)
@@ -232,7 +232,8 @@ final class IngestLoop: @unchecked Sendable {
     }
 
     /// Periodic work at the wall clock: the pipeline's (promotions, retrain triggers, shift
-    /// runs, snapshots), `retrain --wait` replies, reloads, the watchdog and the status line.
+    /// runs, snapshots), `retrain --wait` replies, reloads and the status line (the watchdog
+    /// pings come from `WatchdogPinger`'s thread, which each turn of the loop beats for).
     func tick() {
         let now = Date().timeIntervalSince1970
         pipeline.applyTrainingEvents()
@@ -242,10 +243,6 @@ final class IngestLoop: @unchecked Sendable {
         lastTick = now
         pipeline.tick(now: now)
         let notifier = environment.notifier
-        if let interval = notifier.watchdogInterval, now - lastWatchdog >= interval / 2 {
-            lastWatchdog = now
-            notifier.watchdog()
-        }
         if now - lastStatus >= configuration.daemon.statusInterval {
             lastStatus = now
             let line = reporter.line(now: now)
@@ -255,14 +252,16 @@ final class IngestLoop: @unchecked Sendable {
     }
 
     private func applyReloads() {
-        let reloads = environment.reloadRequests.withLock { requests -> [DaemonConfiguration] in
+        let reloads = environment.reloadRequests.withLock { requests -> [ReloadRequest] in
             let taken = requests
             requests.removeAll()
             return taken
         }
-        guard let newConfiguration = reloads.last else { return }
-        let notReloaded = pipeline.reload(newConfiguration)
+        guard let request = reloads.last else { return }
+        let notReloaded = pipeline.reload(request.configuration)
         environment.sharedConfiguration.withLock { $0 = pipeline.configuration }
+        environment.reloads.recordApplied(
+            readAt: request.readAt, appliedAt: Date().timeIntervalSince1970, notReloaded: notReloaded)
         logger.notice(
             "configuration reloaded",
             metadata: ["not reloaded (restart needed)": "\(notReloaded.isEmpty ? "none" : notReloaded.joined(separator: ", "))"])

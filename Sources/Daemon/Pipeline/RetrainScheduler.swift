@@ -17,6 +17,9 @@ final class RetrainScheduler {
     private var nextRequestID = 1
     /// Retrain requests waiting for a run, by stream.
     private var requestedRuns: [String: [Int]] = [:]
+    /// The requests the run in flight answers, by stream (those it started with and those that
+    /// joined it while it ran).
+    private var runningRequests: [String: [Int]] = [:]
     /// Streams with an adopted shift waiting for their run.
     private var shiftRuns: Set<String> = []
     /// The highest request id whose run finished, by stream.
@@ -39,13 +42,32 @@ final class RetrainScheduler {
         for run in runs { lastRuns[stream, default: [:]][run.detector] = run }
     }
 
-    /// Registers an operator's retrain request for `streams`.
-    /// - Returns: the request id a `--wait` reply waits for.
-    func request(_ streams: [String]) -> Int {
+    /// Registers an operator's retrain request for `streams`, coalescing it per stream with a
+    /// run already asked for: at most one run per stream is queued or running at a time.
+    ///
+    /// A stream with a queued request joins that run; one whose run is in flight (`running`)
+    /// joins the running one, unless `followUp` (an accepted level shift, which needs a run on
+    /// the adopted buffer) asks for one more after it. Otherwise a new run is queued.
+    /// - Returns: the request id a `--wait` reply waits for, and how each stream took it.
+    func request(_ streams: [String], running: (String) -> Bool, followUp: Bool = false)
+        -> (id: Int, admissions: [String: RetrainAdmission])
+    {
         let id = nextRequestID
         nextRequestID += 1
-        for name in streams { requestedRuns[name, default: []].append(id) }
-        return id
+        var admissions: [String: RetrainAdmission] = [:]
+        for name in streams {
+            if !(requestedRuns[name] ?? []).isEmpty {
+                requestedRuns[name, default: []].append(id)
+                admissions[name] = .joinedQueued
+            } else if running(name), !followUp {
+                runningRequests[name, default: []].append(id)
+                admissions[name] = .joinedRunning
+            } else {
+                requestedRuns[name] = [id]
+                admissions[name] = .queued
+            }
+        }
+        return (id, admissions)
     }
 
     /// Asks for a retrain of `stream` after its level shift was adopted.
@@ -82,6 +104,7 @@ final class RetrainScheduler {
             stream: name, settings: runtime.settings, dimension: dimension, values: buffer.snapshot(), count: buffer.count,
             censored: buffer.censoredCounts(), trigger: trigger, requestedAt: now, requestIDs: requested)
         requestedRuns[name] = []
+        runningRequests[name] = requested
         shiftRuns.remove(name)
         runtime.trainingInFlight = true
         runtime.lastTrainingRequest = now
@@ -96,7 +119,8 @@ final class RetrainScheduler {
             lastRuns[stream, default: [:]][run.detector] = run
             if keepsHistory { history.append((stream, trigger, run)) }
         }
-        if let highest = requestIDs.max() {
+        let answered = requestIDs + (runningRequests.removeValue(forKey: stream) ?? [])
+        if let highest = answered.max() {
             completedRequests[stream] = max(completedRequests[stream] ?? 0, highest)
         }
     }
@@ -104,5 +128,24 @@ final class RetrainScheduler {
     /// Forgets a new stream's (empty) run list.
     func admit(_ stream: String) {
         if lastRuns[stream] == nil { lastRuns[stream] = [:] }
+    }
+}
+
+/// How a retrain request was taken for one stream.
+enum RetrainAdmission: Equatable {
+    /// A new run was queued for it.
+    case queued
+    /// It joined a run already queued by an earlier request.
+    case joinedQueued
+    /// It joined the run in flight; that run answers it.
+    case joinedRunning
+
+    /// The reply's words for a request that did not queue a run of its own.
+    var coalescedReason: String? {
+        switch self {
+        case .queued: return nil
+        case .joinedQueued: return "coalesced with the retrain already queued"
+        case .joinedRunning: return "coalesced with the running retrain"
+        }
     }
 }

@@ -10,6 +10,8 @@ struct StatusReporter {
     /// When aed started, seconds since the Unix epoch.
     let startTime: Double
     let endpoints: AnomalyDaemon.Endpoints?
+    /// The reloads applied and refused (nil where there are none: a replay).
+    var reloads: ReloadHistory? = nil
 
     /// The status document at wall-clock time `now`.
     func status(now: Double) -> StatusDocument {
@@ -79,7 +81,7 @@ struct StatusReporter {
                     ingest: endpoints?.ingest.filter { !settings.ingestConnects.contains($0) } ?? [],
                     connect: settings.ingestConnects, control: endpoints?.control ?? "",
                     alerts: endpoints?.alertPublish), blasKernel: AnomalyDaemon.blasKernel,
-                storage: Self.storageStatus(pipeline.store.storageHealth())),
+                storage: Self.storageStatus(pipeline.store.storageHealth()), reload: reloads?.status),
             ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
     }

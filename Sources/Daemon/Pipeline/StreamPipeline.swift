@@ -234,6 +234,16 @@ final class StreamPipeline {
             switch event {
             case .promoted(let stream, let model):
                 guard let runtime = table[stream] else { continue }
+                // Versions only go up: a model never replaces a newer one of its detector.
+                if let current = runtime.models.first(where: { $0.kind == model.kind }), current.version >= model.version {
+                    logger.warning(
+                        "promoted model older than the active one; not swapped in",
+                        metadata: [
+                            "stream": "\(stream)", "detector": "\(model.kind.rawValue)", "version": "\(model.version)",
+                            "active": "\(current.version)",
+                        ])
+                    continue
+                }
                 runtime.models.removeAll { $0.kind == model.kind }
                 runtime.models.append(model)
                 runtime.models.sort { $0.kind.rawValue < $1.kind.rawValue }
