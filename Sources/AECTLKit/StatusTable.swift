@@ -3,6 +3,13 @@ import Wire
 
 /// Renders a status reply as the table `aectl status` prints.
 public enum StatusTable {
+    /// `  backlog 3 messages (1.2 KiB of 256 MiB)`, or nothing when the daemon does not report it.
+    static func backlog(_ ingest: IngestStatus) -> String {
+        guard let messages = ingest.queuedMessages, let bytes = ingest.queuedBytes else { return "" }
+        let limit = ingest.maxQueueBytes.map { " of \(Self.bytes($0))" } ?? ""
+        return "  backlog \(messages) message\(messages == 1 ? "" : "s") (\(Self.bytes(bytes))\(limit))"
+    }
+
     /// The human-readable status: a header line, one block per stream.
     public static func render(_ status: StatusReply, details: StatusDetails?, now: Double = Date().timeIntervalSince1970) -> String {
         var lines: [String] = []
@@ -15,6 +22,7 @@ public enum StatusTable {
         lines.append(
             "ingest \((d.endpoints.ingest + d.endpoints.connect).joined(separator: " "))  received \(status.ingest.received)  scored \(status.ingest.scored)  rejected \(status.ingest.rejected.values.reduce(0, +))"
                 + (details?.alertsWritten.map { "  alerts stored \($0)" } ?? "")
+                + backlog(status.ingest)
                 + ((details?.alertsDropped ?? 0) > 0 ? "  alerts lost \(details?.alertsDropped ?? 0)" : ""))
         if let unattributed = details?.unattributedRejections, !unattributed.isEmpty {
             lines.append("unattributed rejections: \(reasons(unattributed))")

@@ -154,12 +154,26 @@ public struct IngestStatus: Codable, Sendable, Equatable {
     public var scored: Int
     /// Rejections by reason name (`"dim"`, `"nonfinite"`, ...; see `RejectionReason`).
     public var rejected: [String: Int]
+    /// The backlog: received messages waiting to be decoded and scored (nil from a daemon
+    /// that does not report it, and in a replay).
+    public var queuedMessages: Int?
+    /// The backlog's size in bytes (payloads and stream names), at most `maxQueueBytes`.
+    public var queuedBytes: Int?
+    /// `max_queue_bytes`: a message that does not fit beside the backlog is dropped and counted
+    /// as `queue-full`.
+    public var maxQueueBytes: Int?
 
     /// Creates the counters.
-    public init(received: Int = 0, scored: Int = 0, rejected: [String: Int] = [:]) {
+    public init(
+        received: Int = 0, scored: Int = 0, rejected: [String: Int] = [:], queuedMessages: Int? = nil,
+        queuedBytes: Int? = nil, maxQueueBytes: Int? = nil
+    ) {
         self.received = received
         self.scored = scored
         self.rejected = rejected
+        self.queuedMessages = queuedMessages
+        self.queuedBytes = queuedBytes
+        self.maxQueueBytes = maxQueueBytes
     }
 }
 

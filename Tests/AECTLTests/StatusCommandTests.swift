@@ -94,6 +94,19 @@ import Wire
         #expect(failing.components(separatedBy: "storage:").count == 2)
     }
 
+    @Test func theIngestLineShowsTheBacklogAgainstItsLimit() throws {
+        let daemon = DaemonStatus(
+            version: "0.1.0", uptimeSeconds: 100, pid: 42, endpoints: EndpointsStatus(ingest: ["tcp://127.0.0.1:7600"], control: "ipc://x"))
+        let ingest = IngestStatus(received: 10, scored: 8, queuedMessages: 3, queuedBytes: 1_229, maxQueueBytes: 268_435_456)
+        let text = StatusTable.render(StatusReply(daemon: daemon, ingest: ingest, streams: []), details: nil)
+        #expect(text.contains("received 10  scored 8  rejected 0  backlog 3 messages (1.2 KiB of 256.0 MiB)"))
+        // An older daemon's reply has no backlog: the line leaves it out.
+        let older = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(received: 10), streams: []), details: nil)
+        #expect(!older.contains("backlog"))
+        let decoded = try JSONDecoder().decode(IngestStatus.self, from: Data(#"{"received": 1, "scored": 0, "rejected": {}}"#.utf8))
+        #expect(decoded.queuedMessages == nil && decoded.maxQueueBytes == nil)
+    }
+
     @Test func aReplyWithoutStorageFromAnOlderDaemonDecodesAndRenders() throws {
         let json = """
             {"ok": true, "daemon": {"version": "0.1.0", "uptimeSeconds": 5, "pid": 7, "endpoints": {"ingest": [], "connect": [],

@@ -27,6 +27,9 @@ import Wire
         let status = try harness.waitForStatus { $0.ingest.received >= 13 }
         #expect(status.streams.map(\.name).sorted() == ["a", "b"])
         #expect(status.ingest.rejected["stream-limit"] == 1)
+        // The backlog is reported against max_queue_bytes (the default: 256 MiB).
+        #expect(status.ingest.maxQueueBytes == 268_435_456)
+        #expect(status.ingest.queuedMessages != nil && (status.ingest.queuedBytes ?? -1) >= 0)
         #expect(status.ingest.rejected["malformed"] == 5)
         #expect(status.ingest.rejected["nonfinite"] == 5)
         harness.stop()

@@ -44,7 +44,8 @@ final class IngestLoop: @unchecked Sendable {
     var reporter: StatusReporter {
         StatusReporter(
             pipeline: pipeline, writer: pipeline.writer, trainer: pipeline.trainer, startTime: environment.startTime,
-            endpoints: endpoints, reloads: environment.reloads)
+            endpoints: endpoints, reloads: environment.reloads,
+            backlog: (queue.count, queue.bytes, queue.maximumBytes))
     }
 
     /// Creates and binds the sockets (on the ingest thread, which then owns them).

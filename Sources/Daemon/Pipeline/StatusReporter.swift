@@ -12,6 +12,8 @@ struct StatusReporter {
     let endpoints: AnomalyDaemon.Endpoints?
     /// The reloads applied and refused (nil where there are none: a replay).
     var reloads: ReloadHistory? = nil
+    /// The ingest backlog: messages and bytes waiting, and `max_queue_bytes` (nil in a replay).
+    var backlog: (messages: Int, bytes: Int, maximumBytes: Int)? = nil
 
     /// The status document at wall-clock time `now`.
     func status(now: Double) -> StatusDocument {
@@ -20,6 +22,11 @@ struct StatusReporter {
         var unattributedCounts = table.unattributed.byName.filter { $0.value > 0 }
         for (key, value) in table.unattributedExtra { unattributedCounts[key, default: 0] += value }
         var ingest = IngestStatus()
+        if let backlog {
+            ingest.queuedMessages = backlog.messages
+            ingest.queuedBytes = backlog.bytes
+            ingest.maxQueueBytes = backlog.maximumBytes
+        }
         let documents = table.streams.keys.sorted().compactMap { name -> StreamDocument? in
             guard let runtime = table[name] else { return nil }
             let c = runtime.counters
