@@ -82,23 +82,22 @@ struct ReplayCommand: ParsableCommand {
 
 /// Ctrl-C (SIGINT) and SIGTERM during a replay: set a flag the replay checks between rows, so
 /// it stops and cleans up (no temporary folder, no half-written --state-dir database).
+// Unchecked: `sources` is written once in init and only kept alive afterwards.
 final class ReplayInterruption: @unchecked Sendable {
-    private let lock = NSLock()
-    private var set = false
-    private var sources: [DispatchSourceSignal] = []
+    private let stopped = Locked(false)
+    private let sources: [DispatchSourceSignal]
 
     init() {
-        for number in [SIGINT, SIGTERM] {
+        let stopped = self.stopped
+        sources = [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.raise() }
+            source.setEventHandler { stopped.withLock { $0 = true } }
             source.resume()
-            sources.append(source)
+            return source
         }
     }
 
-    private func raise() { lock.withLock { set = true } }
-
     /// Whether a stop signal arrived.
-    var isSet: Bool { lock.withLock { set } }
+    var isSet: Bool { stopped.withLock { $0 } }
 }

@@ -348,13 +348,8 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         let state = files.path("state")
         var options = ReplayOptions(file: test)
         options.stateDirectory = state
-        final class Calls: @unchecked Sendable {
-            let lock = NSLock()
-            var count = 0
-            func next() -> Int { lock.withLock { count += 1; return count } }
-        }
-        let calls = Calls()
-        options.isInterrupted = { calls.next() > 1 }  // asked at rows 0 and 256: stops at 256
+        let calls = Locked(0)
+        options.isInterrupted = { calls.withLock { $0 += 1; return $0 > 1 } }  // asked at rows 0 and 256: stops at 256
         let configuration = try DaemonConfiguration.parse(toml: replayTOML()).validated().0
         #expect(throws: ReplayError.interrupted(row: 256, of: 600)) {
             try Replay.run(options, configuration: configuration, logger: Logger(label: "replay-test") { _ in SwiftLogNoOpLogHandler() })

@@ -33,8 +33,8 @@ import Wire
         let endpoint = harness.endpoints.control
         let clients = try (0..<count).map { _ in try ControlClient(endpoint: endpoint, timeoutMilliseconds: 5_000) }
         for client in clients { _ = try client.status() }
-        let replies = SharedBox<[RetrainReply]>([])
-        let failures = SharedBox<[String]>([])
+        let replies = Locked<[RetrainReply]>([])
+        let failures = Locked<[String]>([])
         let start = DispatchSemaphore(value: 0)
         let group = DispatchGroup()
         for client in clients {
@@ -75,19 +75,5 @@ import Wire
         let run = try #require(next.runs.first { $0.detector == "ae" })
         #expect(run.modelVersion == 4, "\(next)")
         #expect(run.coalesced == nil, "\(next)")
-    }
-}
-
-/// A value shared between the test's threads.
-final class SharedBox<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-
-    init(_ value: Value) { self.value = value }
-
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
     }
 }
