@@ -156,6 +156,9 @@ public final class AnomalyDaemon: @unchecked Sendable {
         // 10k vectors/s with the default 2 threads, 16 µs with 1; p99 latency 4.0 ms -> 0.4 ms).
         // Scoring and training each call BLAS on their own thread.
         BLAS.setThreadCount(1)
+        let extender = StartTimeoutExtender(notifier: notifier)
+        extender?.start()
+        defer { extender?.stop() }
         let config = configuration.withLock { $0 }
         let stateDirectory = config.daemon.stateDirectory
         try DaemonError.createStateDirectory(stateDirectory)
@@ -168,6 +171,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
             throw DaemonError.store(reason: "\(error)")
         }
         self.store = store
+        extender?.enter("restoring streams, models and retrain buffers")
         let restored: [String: StreamRuntime]
         do {
             restored = try restore(store: store, configuration: config)
