@@ -83,6 +83,9 @@ public protocol AnomalyDetector: Sendable {
     var kind: DetectorKind { get }
     /// The dimension of the vectors this detector scores.
     var featureCount: Int { get }
+    /// The standardization fitted on the training data (its means are the baseline of
+    /// `FeatureAttribution`'s replacement).
+    var scaler: StandardScaler { get }
 
     /// The anomaly score of each row of `batch` (`[samples, features]`) -> `[samples]`;
     /// higher is more anomalous, always finite for finite input.
