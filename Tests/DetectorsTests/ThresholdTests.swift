@@ -17,9 +17,32 @@ import Testing
     @Test func quantileOfSmallHandCase() throws {
         let scores: [Float] = [5, 1, 4, 2, 3, 10, 9, 8, 7, 6]
         let t = try Threshold.calibrate(scores: scores, targetFalsePositiveRate: 0.2, method: .quantile)
-        #expect(t.value == 8)  // 2 of 10 (9, 10) lie above
+        // k = ceil(11 x 0.8) = 9: one of 10 lies above, and a fresh score exceeds the 9th of 10
+        // with probability 2/11 <= 0.2 (the 8th: 3/11).
+        #expect(t.value == 9)
         #expect(t.sampleCount == 10)
-        #expect(t.isAnomalous(9) && !t.isAnomalous(8))
+        #expect(t.isAnomalous(10) && !t.isAnomalous(9))
+    }
+
+    /// The calibrated rate meets the target on average at every held-out size the daemon may
+    /// have: over many seeds, the true exceedance probability of the threshold (exponential
+    /// scores, so `P(X > t) = e^-t`) averages at most the target plus three standard errors.
+    @Test(arguments: [100, 150, 250, 1_000])
+    func quantileMeetsItsTargetOnSmallHeldOutSets(n: Int) throws {
+        let alpha = 0.01
+        let seeds = 3_000
+        var rates: [Double] = []
+        for seed in 0..<seeds {
+            let scores = Self.exponential(n, rate: 1, seed: UInt64(1_000 + seed))
+            let t = try Threshold.calibrate(scores: scores, targetFalsePositiveRate: alpha, method: .quantile)
+            rates.append(exp(-t.value))
+        }
+        let mean = rates.reduce(0, +) / Double(seeds)
+        let deviation = (rates.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(seeds - 1)).squareRoot()
+        let standardError = deviation / Double(seeds).squareRoot()
+        #expect(mean <= alpha + 3 * standardError, "n \(n): mean false-positive rate \(mean)")
+        // Not needlessly strict either: the expected rate (n - k + 1)/(n + 1) is within 0.5 alpha of it.
+        #expect(mean >= 0.5 * alpha, "n \(n): mean false-positive rate \(mean)")
     }
 
     @Test(arguments: [0.05, 0.01])
