@@ -1,6 +1,7 @@
 import ArgumentParser
 import Detectors
 import Foundation
+import Tensor
 import Wire
 
 /// `aectl eval`: an offline backtest of a detector on CSV files, through the daemon's code path.
@@ -50,6 +51,11 @@ public struct EvalCommand: ParsableCommand {
     @Flag(help: "Also measure the alerts' feature attributions: normal test rows with one feature moved by 4, 8 and 16 training standard deviations, and how often each attribution method names it first.")
     public var attribution = false
 
+    @Option(
+        name: .customLong("importance-samples"),
+        help: "With --detector vae: also fit one VAE on the daemon's training blocks and report AUROC and F1 at a block-calibrated threshold for each number of importance samples in this comma list (e.g. 1,4,16,64).")
+    public var importanceSamples: String?
+
     @Flag(help: "Print one JSON object instead of text.")
     public var json = false
 
@@ -73,6 +79,14 @@ public struct EvalCommand: ParsableCommand {
         guard holdout == "validation" || holdout == "blocks" else {
             throw ValidationError("unknown holdout '\(holdout)'; use validation or blocks")
         }
+        if let importanceSamples {
+            guard detector == DetectorKind.variationalAutoencoder.rawValue else {
+                throw ValidationError("--importance-samples needs --detector vae")
+            }
+            guard Self.sampleCounts(importanceSamples) != nil else {
+                throw ValidationError("--importance-samples must be a comma list of integers in 1...1024, got '\(importanceSamples)'")
+            }
+        }
         guard holdoutFraction > 0, holdoutFraction < 0.9 else {
             throw ValidationError("--holdout-fraction must be in (0, 0.9), got \(holdoutFraction)")
         }
@@ -91,11 +105,27 @@ public struct EvalCommand: ParsableCommand {
             options.minimumSteps = 0
         }
         let files = try Evaluation.load(train: train, test: test, labels: labels)
-        return try Evaluation.run(
+        var report = try Evaluation.run(
             kind: kind, train: files.train, test: files.test, labels: files.labels, options: options,
             targetFalsePositiveRate: falsePositiveRate, method: method,
             holdout: holdout == "blocks" ? .blocks(holdoutFraction: holdoutFraction) : .validation,
             measuresAttribution: attribution)
+        if let importanceSamples, let ks = Self.sampleCounts(importanceSamples) {
+            report.importanceSamples = try ImportanceSampleResult.sweep(
+                train: Tensor(shape: [files.train.rows, files.train.columns], scalars: files.train.values),
+                test: Tensor(shape: [files.test.rows, files.test.columns], scalars: files.test.values),
+                labels: files.labels, options: options, ks: ks, targetFalsePositiveRate: falsePositiveRate, method: method,
+                holdoutFraction: holdoutFraction)
+        }
+        return report
+    }
+
+    /// `"1,4,16"` -> `[1, 4, 16]`; nil unless every entry is an integer in 1...1024.
+    static func sampleCounts(_ text: String) -> [Int]? {
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false)
+        let counts = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !counts.isEmpty, counts.count == parts.count, counts.allSatisfy({ (1...1_024).contains($0) }) else { return nil }
+        return counts
     }
 
     /// Evaluates and prints the report (text, or one JSON object with `--json`) on stdout.

@@ -51,6 +51,9 @@ public struct EvalReport: Sendable, Codable, Equatable {
     /// per method and shift (`attributionShifts`), on up to 500 normal test rows.
     public var attribution: [AttributionAccuracy]? = nil
 
+    /// With `--importance-samples`: the VAE's AUROC and F1 at threshold for each `K`.
+    public var importanceSamples: [ImportanceSampleResult]? = nil
+
     /// The shifts `--attribution` measures, in training standard deviations.
     public static let attributionShifts: [Double] = [4, 8, 16]
 
@@ -73,6 +76,10 @@ public struct EvalReport: Sendable, Codable, Equatable {
                 let vectors = attribution.first { $0.method == method }?.vectors ?? 0
                 lines.append("attribution \(method.rawValue): top-1 names the moved feature in \(rates) (\(vectors) normal rows)")
             }
+        }
+        for result in importanceSamples ?? [] {
+            lines.append(
+                "K = \(result.samples): AUROC \(f(result.auroc)), F1 at a block-calibrated threshold \(f(result.f1AtThreshold)), test false-positive rate \(f(result.testFalsePositiveRate)), score \(f(result.scoreSeconds, 3)) s")
         }
         if let latentHealth {
             lines.append("latent space: " + (latentHealth.state == .collapsed ? "WARNING: " : "") + latentHealth.summary)

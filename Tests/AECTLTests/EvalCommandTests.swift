@@ -65,6 +65,25 @@ import Wire
         #expect(report.attribution == nil && !report.text.contains("attribution"))
     }
 
+    @Test func theVAEScoreIsMeasuredAgainstItsImportanceSamples() throws {
+        let folder = try Self.dataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = try Self.command(
+            folder, ["--detector", "vae", "--false-positive-rate", "0.05", "--importance-samples", "1,4,16"]
+        ).evaluate()
+        let sweep = try #require(report.importanceSamples)
+        #expect(sweep.map(\.samples) == [1, 4, 16])
+        // (The mechanics: on this file's 240 gradient rows the block-trained VAE stops early, before it
+        // separates the classes; see blockHoldoutCalibratesOnTheDaemonsHeldOutBlocks.)
+        #expect(sweep.allSatisfy { (0...1).contains($0.auroc) && (0...1).contains($0.f1AtThreshold) && (0...1).contains($0.testFalsePositiveRate) })
+        #expect(report.text.contains("K = 16: AUROC"))
+        // Bad lists and other detectors are refused before any work.
+        for bad in [["--detector", "vae", "--importance-samples", "0,4"], ["--detector", "vae", "--importance-samples", "4,x"],
+                    ["--detector", "vae", "--importance-samples", ""], ["--detector", "ae", "--importance-samples", "4"]] {
+            #expect(throws: (any Error).self) { try Self.command(folder, bad).validate() }
+        }
+    }
+
     @Test func attributionIsMeasuredOnRequest() throws {
         let folder = try Self.dataset()
         defer { try? FileManager.default.removeItem(at: folder) }
