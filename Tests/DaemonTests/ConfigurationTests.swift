@@ -29,8 +29,12 @@ import Testing
             detectors = ["ae"]
             target_false_positive_rate = 0.01
             retrain_interval = "15m"
+            importance_samples = 8
             """)
         let web = configuration.settings(forStream: "web-1")
+        #expect(web.importanceSamples == 8)
+        #expect(DetectorTraining.options(web, seed: 1).importanceSamples == 8)
+        #expect(configuration.settings(forStream: "other").importanceSamples == 4)
         #expect(web.detectors == [.autoencoder])
         #expect(web.epochs == 5)
         #expect(web.latentDimensions == 4)
@@ -55,6 +59,8 @@ import Testing
 
     @Test(arguments: [
         ("[defaults]\nepochs = 0", "defaults.epochs"),
+        ("[defaults]\nimportance_samples = 0", "defaults.importance_samples"),
+        ("[defaults]\nimportance_samples = 5000", "defaults.importance_samples"),
         ("[defaults]\nlearning_rate = 1.5", "defaults.learning_rate"),
         ("[defaults]\ntarget_false_positive_rate = 0.0", "defaults.target_false_positive_rate"),
         ("[defaults]\ndetectors = [\"ae\", \"lstm\"]", "defaults.detectors"),

@@ -159,6 +159,7 @@ extension StreamSettings {
             hiddenDimensions = value
         }
         if let value = try section.int("latent_size", in: 1...4096) { latentDimensions = value }
+        if let value = try section.int("importance_samples", in: 1...1_024) { importanceSamples = value }
         if let value = try section.int("epochs", in: 1...100_000) { epochs = value }
         if let value = try section.int("batch_size", in: 1...1_000_000) { batchSize = value }
         if let value = try section.double("learning_rate", lower: 0, upper: 1, open: true) { learningRate = value }

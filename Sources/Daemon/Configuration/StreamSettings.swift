@@ -12,6 +12,9 @@ public struct StreamSettings: Sendable, Equatable {
     public var hiddenDimensions: [Int] = DetectorOptions().hiddenDimensions
     /// Width of the bottleneck (the latent dimension for the VAE).
     public var latentDimensions: Int = DetectorOptions().latentDimensions
+    /// VAE: importance samples `K` of the scoring likelihood, 1...1024 (the decoder runs `K`
+    /// times per scored vector). A stored model keeps the `K` it was trained with.
+    public var importanceSamples: Int = DetectorOptions().importanceSamples
     /// Maximum training epochs per fit.
     public var epochs: Int = DetectorOptions().epochs
     /// Mini-batch size for training, in vectors.

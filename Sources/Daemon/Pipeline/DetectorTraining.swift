@@ -9,6 +9,7 @@ enum DetectorTraining {
         var options = DetectorOptions()
         options.hiddenDimensions = settings.hiddenDimensions
         options.latentDimensions = settings.latentDimensions
+        options.importanceSamples = settings.importanceSamples
         options.epochs = settings.epochs
         options.batchSize = settings.batchSize
         options.learningRate = settings.learningRate
