@@ -236,7 +236,9 @@ final class Trainer: @unchecked Sendable {
                 trainLoss: report.finalTrainLoss, validationLoss: report.finalValidationLoss)
             events.withLock { $0.append(.promoted(stream: job.stream, model: model)) }
         } catch {
-            return finish("failed", "could not store the model: \(error)")
+            // The model in service stays; the reason names the cause ("disk full") first.
+            let cause = store.failureCause(of: error).map { "\($0.rawValue): " } ?? ""
+            return finish("failed", "could not store the model: \(cause)\(error)")
         }
         return finish("ok", nil)
     }
