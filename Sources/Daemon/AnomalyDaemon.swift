@@ -254,7 +254,9 @@ public final class AnomalyDaemon: @unchecked Sendable {
                         metadata: ["frames": "\(remaining)"])
                 }
             } catch {
-                logger.warning("the final checkpoint failed", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "the final checkpoint failed",
+                    metadata: ["cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)"])
             }
         }
         do { try store?.close() } catch { logger.warning("closing the store failed", metadata: ["error": "\(error)"]) }

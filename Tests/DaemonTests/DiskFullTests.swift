@@ -131,6 +131,35 @@ import Wire
         try store.limitPageCountToCurrentSize(false)
     }
 
+    @Test func anEpisodeThatGrowsWhileWritesFailIsStoredWithEveryCrossing() throws {
+        let harness = try DiskFaultHarness(episodes: true)
+        defer { harness.close() }
+        let store = try harness.store()
+        try harness.publishAnomalies(rounds: 1, seed: 600)
+        try waitUntil(timeout: 60, "the episode's first alert stored") {
+            ((try? harness.harness.document())?.alertsWritten ?? 0) >= 1
+        }
+        try store.refuseWrites(true)
+        try harness.publishAnomalies(rounds: 3, seed: 610)
+        try waitUntil(timeout: 60, "writes failing") {
+            (try? harness.harness.document())?.daemon.storage?.writesFailing == true
+        }
+        try harness.harness.waitForStatus { $0.streams.first?.received == 700 + 80 }
+        try store.refuseWrites(false)
+        var document = try harness.harness.document()
+        try waitUntil(timeout: 60, "the episode's growth stored") {
+            guard let latest = try? harness.harness.document() else { return false }
+            document = latest
+            guard latest.daemon.storage?.writesFailing == false, latest.daemon.storage?.pendingAlerts == 0 else { return false }
+            let crossings = (try? harness.storedAlerts())?.reduce(0) { $0 + $1.episodeCount }
+            return crossings == latest.streams.first?.alerts
+        }
+        #expect(document.alertsDropped == 0)
+        let stored = try harness.storedAlerts()
+        #expect(stored.count == document.alertsWritten)
+        #expect(stored.reduce(0) { $0 + $1.episodeCount } >= 60, "the crossings while writes failed count in their episode")
+    }
+
     /// Stored alerts are in the order they were scored (rows by id), each vector once.
     static func expectInArrivalOrderOnce(_ alerts: [StoredAlert]) {
         let byID = alerts.sorted { $0.id < $1.id }
@@ -147,11 +176,11 @@ import Wire
 final class DiskFaultHarness {
     let harness: DaemonHarness
 
-    init(stateDirectory: String? = nil) throws {
+    init(stateDirectory: String? = nil, episodes: Bool = false) throws {
         let toml = smallModelTOML() + """
 
             [alerts]
-            episodes = false
+            episodes = \(episodes)
             max_pending = \(DiskFullTests.pendingLimit)
             """
         harness = try DaemonHarness(toml: toml, stateDirectory: stateDirectory)
@@ -187,7 +216,9 @@ final class DiskFaultHarness {
         let reader = try Store.openReadOnly(path: (harness.stateDirectory as NSString).appendingPathComponent("aed.db"))
         defer { try? reader.close() }
         return try reader.alerts(stream: "s", limit: 100_000).map {
-            StoredAlert(id: $0.id, receiveTime: $0.alert.receiveTime, anomalyScore: $0.alert.anomalyScore)
+            StoredAlert(
+                id: $0.id, receiveTime: $0.alert.receiveTime, anomalyScore: $0.alert.anomalyScore,
+                episodeCount: $0.alert.episodeCount)
         }
     }
 
@@ -203,4 +234,5 @@ struct StoredAlert {
     var id: Int64
     var receiveTime: Double
     var anomalyScore: Double
+    var episodeCount: Int
 }

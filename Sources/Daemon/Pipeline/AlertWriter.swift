@@ -233,7 +233,8 @@ final class AlertWriter: @unchecked Sendable {
                     metadata: ["alerts": "\(report.alertsDeleted)", "models": "\(report.modelsDeleted)"])
             }
         } catch {
-            logger.warning("pruning failed", metadata: ["error": "\(error)"])
+            logger.warning(
+                "pruning failed", metadata: ["cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)"])
         }
     }
 
@@ -242,7 +243,8 @@ final class AlertWriter: @unchecked Sendable {
         do {
             try store.checkpoint()
         } catch {
-            logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
+            logger.warning(
+                "WAL checkpoint failed", metadata: ["cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)"])
         }
     }
 

@@ -295,7 +295,11 @@ final class StreamPipeline {
                     stream: name, dimension: snapshot.dimension, count: snapshot.count, values: snapshot.values,
                     censored: snapshot.censored)
             } catch {
-                logger.error("buffer snapshot failed", metadata: ["stream": "\(name)", "error": "\(error)"])
+                logger.error(
+                    "buffer snapshot failed",
+                    metadata: [
+                        "stream": "\(name)", "cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)",
+                    ])
             }
         }
     }

@@ -95,7 +95,11 @@ final class Trainer: @unchecked Sendable {
                     trainLoss: summary.trainLoss.flatMap { $0.isFinite ? $0 : nil },
                     validationLoss: summary.validationLoss.flatMap { $0.isFinite ? $0 : nil }, modelID: modelID))
         } catch {
-            logger.error("could not record training run", metadata: ["stream": "\(stream)", "error": "\(error)"])
+            logger.error(
+                "could not record training run",
+                metadata: [
+                    "stream": "\(stream)", "cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)",
+                ])
         }
         let level: Logger.Level = summary.outcome == "ok" ? .info : (summary.outcome == "skipped" ? .notice : .warning)
         logger.log(
