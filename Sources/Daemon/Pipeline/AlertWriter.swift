@@ -32,9 +32,10 @@ final class AlertWriter: @unchecked Sendable {
     /// Alerts committed, and alerts lost (store error, full queue, full pending queue, or still
     /// pending at stop).
     let totals = Locked<(written: Int, dropped: Int)>((0, 0))
-    /// Alerts waiting for the database now, and those it never took (dropped from the full
-    /// pending queue or still pending at stop), for `aectl status`.
-    let waiting = Locked<(pending: Int, dropped: Int)>((0, 0))
+    /// Alerts waiting for the database now, those it never took (dropped from the full
+    /// pending queue or still pending at stop), and whether the writer's last attempt failed,
+    /// for `aectl status`.
+    let waiting = Locked<(pending: Int, dropped: Int, failing: Bool)>((0, 0, false))
     private var started = false
     /// The row of the newest stored episode of each stream and detector, by key; only the
     /// writer thread touches it.
@@ -97,7 +98,7 @@ final class AlertWriter: @unchecked Sendable {
                 if dropped > 0 { countDropped(dropped, failure: &failure) }
                 let now = Date().timeIntervalSince1970
                 if let current = failure, now < current.nextAttempt {
-                    publish(pending)
+                    publish(pending, failing: true)
                     continue
                 }
                 if failure == nil && now - lastPrune >= Self.pruneInterval {
@@ -113,19 +114,21 @@ final class AlertWriter: @unchecked Sendable {
                         recovered(from: ended, written: written)
                     }
                 }
-                publish(pending)
+                publish(pending, failing: failure != nil)
             }
             if !pending.isEmpty {
                 // Stopping: one last attempt, then whatever the database refused is lost.
-                if commit(&pending) != nil, pending.alertCount > 0 {
+                let cause = commit(&pending)
+                if let cause, pending.alertCount > 0 {
                     let lost = pending.alertCount
                     totals.withLock { $0.dropped += lost }
                     waiting.withLock { $0.dropped += lost }
                     logger.error(
                         "aed stops with alerts the database did not take; they are lost",
-                        metadata: ["alerts": "\(lost)", "cause": "\(failure?.cause.rawValue ?? "unknown")"])
+                        metadata: ["alerts": "\(lost)", "cause": "\(cause.rawValue)"])
+                    pending.removeAlerts(lost)
                 }
-                publish(pending)
+                publish(pending, failing: cause != nil)
             }
             finished.signal()
         }
@@ -156,10 +159,13 @@ final class AlertWriter: @unchecked Sendable {
         return finished.wait(timeout: .now() + timeout) == .success
     }
 
-    /// Shows the pending count in status.
-    private func publish(_ pending: PendingWrites) {
+    /// Shows the pending count and whether writes fail in status.
+    private func publish(_ pending: PendingWrites, failing: Bool) {
         let count = pending.alertCount
-        waiting.withLock { $0.pending = count }
+        waiting.withLock {
+            $0.pending = count
+            $0.failing = failing
+        }
     }
 
     /// Counts alerts dropped from the full pending queue, logging the first drop of a run.

@@ -94,15 +94,18 @@ struct StatusReporter {
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
     }
 
-    /// The storage part of the status from the store's health report and the alerts waiting
-    /// in the writer (and those it dropped).
-    static func storageStatus(_ health: StorageHealth, waiting: (pending: Int, dropped: Int) = (0, 0)) -> StorageStatus {
+    /// The storage part of the status from the store's health report and the alert writer's
+    /// state: alerts waiting, alerts dropped, and whether its last attempt failed (writes fail
+    /// while either the store's last write or the writer's last attempt failed).
+    static func storageStatus(
+        _ health: StorageHealth, waiting: (pending: Int, dropped: Int, failing: Bool) = (0, 0, false)
+    ) -> StorageStatus {
         StorageStatus(
             walBytes: health.walBytes, lastCheckpoint: health.lastCheckpoint,
             lastWriteError: health.lastWriteError.map {
                 StorageErrorStatus(message: $0.message, time: $0.time, cause: $0.cause.rawValue)
             },
-            writesFailing: health.writesFailing, pendingAlerts: waiting.pending, droppedAlerts: waiting.dropped)
+            writesFailing: health.writesFailing || waiting.failing, pendingAlerts: waiting.pending, droppedAlerts: waiting.dropped)
     }
 
     /// The one-line summary for systemd's STATUS= and the log.
