@@ -45,6 +45,8 @@ public struct EvalReport: Sendable, Codable, Equatable {
     public var constantFeatures: [Int]
     /// The fit report's diagnostics (e.g. the VAE's KL per latent dimension).
     public var diagnostics: [String: Double]
+    /// A VAE's use of its latent space after the fit (KL per latent dimension, active units).
+    public var latentHealth: LatentHealth? = nil
 
     /// The human-readable summary, a few lines.
     public var text: String {
@@ -57,6 +59,9 @@ public struct EvalReport: Sendable, Codable, Equatable {
         ]
         if !constantFeatures.isEmpty {
             lines.append("constant in training (clamped to +-3 standardized): features \(constantFeatures.map(String.init).joined(separator: ", "))")
+        }
+        if let latentHealth {
+            lines.append("latent space: " + (latentHealth.state == .collapsed ? "WARNING: " : "") + latentHealth.summary)
         }
         return lines.joined(separator: "\n")
     }

@@ -82,6 +82,6 @@ public enum Evaluation {
             threshold: threshold, testFalsePositiveRate: Double(falsePositives) / Double(max(normals, 1)),
             testRecall: Double(truePositives) / Double(max(metrics.anomalies, 1)), epochs: report.epochs,
             finalTrainLoss: report.finalTrainLoss, finalValidationLoss: report.finalValidationLoss, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds,
-            constantFeatures: constant, diagnostics: report.diagnostics)
+            constantFeatures: constant, diagnostics: report.diagnostics, latentHealth: report.latentHealth)
     }
 }

@@ -59,6 +59,9 @@ import Wire
         #expect(report.auprc > 0.5 && report.bestF1 > 0.5)
         #expect(report.threshold.method == .quantile && report.threshold.sampleCount == 80)
         #expect(report.text.contains("AUROC"))
+        // Only the VAE reports its latent space.
+        #expect(report.text.contains("latent space: ") == (detector == "vae"), "\(report.text)")
+        #expect((report.latentHealth != nil) == (detector == "vae"))
     }
 
     @Test(arguments: ["ae", "vae", "pca"])

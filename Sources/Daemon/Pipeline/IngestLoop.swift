@@ -67,7 +67,7 @@ final class IngestLoop: @unchecked Sendable {
             // above the decoder's so an oversized frame up to 4x the limit arrives and is
             // counted as a `size` rejection, while a larger one still cannot exhaust memory.
             try subscriber.set(.maximumMessageSize(bytes: Int64(settings.maxMessageSize) * 4))
-            try subscriber.set(.receiveHighWaterMark(messages: 200_000))
+            try subscriber.set(.receiveHighWaterMark(messages: Int32(settings.receiveHighWaterMark)))
             if settings.topics.isEmpty {
                 try subscriber.subscribe("")
             } else {

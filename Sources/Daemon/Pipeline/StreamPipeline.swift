@@ -317,6 +317,7 @@ final class StreamPipeline {
         if old.resolvedControlEndpoint != new.resolvedControlEndpoint { notReloaded.append("daemon.control") }
         if old.alertEndpoint != new.alertEndpoint { notReloaded.append("daemon.alert_publish") }
         if old.maxMessageSize != new.maxMessageSize { notReloaded.append("daemon.max_message_size") }
+        if old.receiveHighWaterMark != new.receiveHighWaterMark { notReloaded.append("daemon.receive_high_water_mark") }
         if configuration.alerts.maxPending != newConfiguration.alerts.maxPending { notReloaded.append("alerts.max_pending") }
         var applied = newConfiguration
         applied.daemon.stateDirectory = old.stateDirectory
@@ -326,6 +327,7 @@ final class StreamPipeline {
         applied.daemon.controlEndpoint = old.controlEndpoint
         applied.daemon.alertEndpoint = old.alertEndpoint
         applied.daemon.maxMessageSize = old.maxMessageSize
+        applied.daemon.receiveHighWaterMark = old.receiveHighWaterMark
         applied.alerts.maxPending = configuration.alerts.maxPending
         configuration = applied
         for (name, runtime) in table.streams {
