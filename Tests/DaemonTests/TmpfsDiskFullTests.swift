@@ -1,5 +1,7 @@
+import AECTLKit
 import Foundation
 import Testing
+import Wire
 
 @testable import Daemon
 
@@ -43,6 +45,60 @@ struct TmpfsDiskFullTests {
         #expect(stored.count == document.alertsWritten)
         #expect(stored.count > before.alertsWritten)
         DiskFullTests.expectInArrivalOrderOnce(stored)
+    }
+}
+
+extension TmpfsDiskFullTests {
+    @Test func theReleaseAedStopsCleanlyOnSIGTERMWhileItsDiskIsFull() throws {
+        guard let aed = ReleaseBinaries.path("aed") else {
+            Issue.record(Comment(rawValue: ReleaseBinaries.missingMessage))
+            return
+        }
+        let mount = try TmpfsMount(megabytes: 4)
+        defer { mount.unmount() }
+        // The configuration and the log live outside the file system that fills.
+        let outside = NSTemporaryDirectory() + "aed-full-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: outside) }
+        let config = outside + "/aed.toml"
+        try (smallModelTOML() + "\n[alerts]\nepisodes = false\nmax_pending = 1000\n")
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let log = outside + "/aed.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let ingest = "tcp://127.0.0.1:\(freeTCPPort())"
+        let control = "ipc://\(outside)/control.sock"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: aed)
+        process.arguments = ["--config", config, "--state-dir", mount.path, "--ingest", ingest, "--control", control]
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        let client = try ControlClient(endpoint: control, timeoutMilliseconds: 2_000)
+        try waitUntil(timeout: 30, "aed answers") { (try? client.status().ok) == true }
+        let options = PublishOptions(endpoint: ingest, stream: "s", format: .binary, batch: 50, waitSeconds: 10)
+        _ = try Publisher.publish(values: demoVectors(count: 700, seed: 51), dimension: 12, options: options)
+        try waitUntil(timeout: 60, "the first model") { (try? client.status().streams.first?.models.count) == 1 }
+        try waitUntil(timeout: 30, "the first checkpoint") { (try? client.status().daemon.storage?.lastCheckpoint) != nil }
+
+        try TmpfsMount.fill((mount.path as NSString).appendingPathComponent("filler"))
+        for round in 0..<3 {
+            _ = try Publisher.publish(
+                values: demoVectors(count: 20, seed: 800 + UInt64(round)).map { $0 * 10 }, dimension: 12, options: options)
+        }
+        try waitUntil(timeout: 60, "writes failing with alerts waiting") {
+            guard let storage = try? client.status().daemon.storage else { return false }
+            return storage.writesFailing == true && (storage.pendingAlerts ?? 0) > 0
+        }
+        #expect(try client.status().daemon.storage?.lastWriteError?.cause == "disk full")
+
+        kill(process.processIdentifier, SIGTERM)
+        try waitUntil(timeout: 60, "aed exits after SIGTERM although its disk is full") { !process.isRunning }
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 0)
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(text.contains("database writes failing: disk full"))
+        #expect(text.contains("aed stops with alerts the database did not take; they are lost"))
+        #expect(text.contains("aed stopped"))
     }
 }
 
