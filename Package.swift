@@ -35,7 +35,11 @@ let package = Package(
         // The SQLite store: models, thresholds, training runs, alerts.
         .target(
             name: "Store",
-            dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // The system SQLite GRDB runs on, for `sqlite3_system_errno` (why a write failed).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         // The daemon: configuration, stream pipeline, retraining, control server, systemd.
         .target(

@@ -120,14 +120,29 @@ public enum StatusTable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// "storage: WAL 1.5 MiB, last checkpoint 12m ago, no write errors": the database's health.
+    /// "storage: WAL 1.5 MiB, last checkpoint 12m ago, no write errors": the database's health;
+    /// while writes fail it leads with the cause and the alerts waiting, e.g. "storage: WRITES
+    /// FAILING: disk full (database or disk is full (SQLite error 13)) 4s ago; 120 alerts
+    /// waiting, 0 dropped; WAL 1.5 MiB, last checkpoint 12m ago".
     static func storageLine(_ storage: StorageStatus, now: Double) -> String {
-        var parts = ["WAL \(bytes(storage.walBytes))"]
+        var parts: [String] = []
+        let waiting = storage.pendingAlerts ?? 0
+        let dropped = storage.droppedAlerts ?? 0
+        let counts = "\(waiting) alert\(waiting == 1 ? "" : "s") waiting, \(dropped) dropped"
+        if storage.writesFailing == true, let error = storage.lastWriteError {
+            let cause = error.cause.map { "\($0) (\(error.message))" } ?? error.message
+            parts.append("WRITES FAILING: \(cause) \(ago(error.time, now: now)); \(counts)")
+        }
+        parts.append("WAL \(bytes(storage.walBytes))")
         parts.append("last checkpoint " + (storage.lastCheckpoint.map { ago($0, now: now) } ?? "none yet"))
-        if let error = storage.lastWriteError {
-            parts.append("last write error \(ago(error.time, now: now)): \(error.message)")
-        } else {
-            parts.append("no write errors")
+        if storage.writesFailing != true {
+            if let error = storage.lastWriteError {
+                let cause = error.cause.map { "\($0) (\(error.message))" } ?? error.message
+                parts.append("last write error \(ago(error.time, now: now)): \(cause)")
+            } else {
+                parts.append("no write errors")
+            }
+            if waiting > 0 || dropped > 0 { parts.append(counts) }
         }
         return "storage: " + parts.joined(separator: ", ")
     }

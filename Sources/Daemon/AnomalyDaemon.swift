@@ -46,7 +46,8 @@ public final class AnomalyDaemon: @unchecked Sendable {
     /// The reloads applied and refused since start (`aectl status`).
     let reloads = ReloadHistory()
     private let stopped = DispatchSemaphore(value: 0)
-    private var store: Store?
+    /// The open store (internal for tests: their fault hooks).
+    private(set) var store: Store?
     private var trainer: Trainer?
     private var writer: AlertWriter?
     private var restoredStreams = 0
@@ -182,7 +183,8 @@ public final class AnomalyDaemon: @unchecked Sendable {
         restoredStreams = restored.count
         restoredModels = restored.values.reduce(0) { $0 + $1.models.count }
         let trainer = Trainer(store: store, logger: logger)
-        let writer = AlertWriter(store: store, logger: logger, retention: config.alerts.retention)
+        let writer = AlertWriter(
+            store: store, logger: logger, retention: config.alerts.retention, capacity: config.alerts.maxPending)
         self.trainer = trainer
         self.writer = writer
         let scheduler = RetrainScheduler(logger: logger) { job in trainer.jobs.put(job) }
@@ -256,7 +258,9 @@ public final class AnomalyDaemon: @unchecked Sendable {
                         metadata: ["frames": "\(remaining)"])
                 }
             } catch {
-                logger.warning("the final checkpoint failed", metadata: ["error": "\(error)"])
+                logger.warning(
+                    "the final checkpoint failed",
+                    metadata: ["cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)"])
             }
         }
         do { try store?.close() } catch { logger.warning("closing the store failed", metadata: ["error": "\(error)"]) }

@@ -11,12 +11,18 @@ public struct StorageHealth: Sendable, Equatable {
     /// The last write (or checkpoint) that SQLite refused, nil when none failed since the store
     /// was opened.
     public var lastWriteError: StorageWriteError?
+    /// True while writes fail: the last write transaction or checkpoint failed and none
+    /// succeeded after it.
+    public var writesFailing: Bool
 
     /// Creates a health report.
-    public init(walBytes: Int, lastCheckpoint: Double? = nil, lastWriteError: StorageWriteError? = nil) {
+    public init(
+        walBytes: Int, lastCheckpoint: Double? = nil, lastWriteError: StorageWriteError? = nil, writesFailing: Bool = false
+    ) {
         self.walBytes = walBytes
         self.lastCheckpoint = lastCheckpoint
         self.lastWriteError = lastWriteError
+        self.writesFailing = writesFailing
     }
 }
 
@@ -27,11 +33,14 @@ public struct StorageWriteError: Sendable, Equatable {
     public var message: String
     /// When it happened, seconds since the Unix epoch.
     public var time: Double
+    /// Why, in plain words: "disk full", "read-only filesystem", "I/O error", ...
+    public var cause: StorageFailureCause
 
     /// Creates a write error.
-    public init(message: String, time: Double) {
+    public init(message: String, time: Double, cause: StorageFailureCause = .other) {
         self.message = message
         self.time = time
+        self.cause = cause
     }
 }
 
@@ -40,12 +49,14 @@ final class StorageHealthRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var lastCheckpoint: Double?
     private var lastWriteError: StorageWriteError?
+    private var failing = false
 
     /// Notes a completed checkpoint at `time` (seconds since the Unix epoch).
     func checkpointed(at time: Double) {
         lock.lock()
         defer { lock.unlock() }
         lastCheckpoint = time
+        failing = false
     }
 
     /// Notes a failed write.
@@ -53,12 +64,20 @@ final class StorageHealthRecorder: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         lastWriteError = error
+        failing = true
     }
 
-    /// The recorded times and error.
-    var snapshot: (lastCheckpoint: Double?, lastWriteError: StorageWriteError?) {
+    /// Notes a write transaction that committed.
+    func succeeded() {
         lock.lock()
         defer { lock.unlock() }
-        return (lastCheckpoint, lastWriteError)
+        failing = false
+    }
+
+    /// The recorded times and error, and whether writes fail now.
+    var snapshot: (lastCheckpoint: Double?, lastWriteError: StorageWriteError?, failing: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (lastCheckpoint, lastWriteError, failing)
     }
 }

@@ -9,7 +9,7 @@ extension Store {
         let recorded = health.snapshot
         return StorageHealth(
             walBytes: Self.fileSize(path + "-wal"), lastCheckpoint: recorded.lastCheckpoint,
-            lastWriteError: recorded.lastWriteError)
+            lastWriteError: recorded.lastWriteError, writesFailing: recorded.failing)
     }
 
     /// The size of the file at `path` in bytes, 0 when it does not exist.

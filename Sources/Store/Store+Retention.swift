@@ -97,6 +97,7 @@ extension Store {
             noteWriteError(error)
             throw error
         }
+        health.succeeded()
         if remaining == 0 { health.checkpointed(at: Date().timeIntervalSince1970) }
         return remaining
     }

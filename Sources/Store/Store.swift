@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// aed's SQLite database: streams, versioned models with their thresholds, training runs, alerts
 /// and retrain-buffer snapshots, on GRDB over the system SQLite.
@@ -16,6 +17,10 @@ import GRDB
 ///   failing with "database is locked".
 /// - `foreign_keys = ON`, and `journal_size_limit` so the WAL file is truncated back after
 ///   checkpoints instead of keeping its high-water size.
+/// - `temp_store = MEMORY` on every connection: SQLite never creates temporary files (sorts,
+///   statement journals) in `SQLITE_TMPDIR` or `TMPDIR`, so a small or full temporary directory
+///   (systemd's `PrivateTmp`) cannot fail a query. The WAL and its index live beside the
+///   database, in the state folder.
 ///
 /// A `Store` is `Sendable`: one instance can be shared by the scoring, training and control
 /// threads; GRDB serializes writes and runs reads concurrently.
@@ -115,30 +120,65 @@ public final class Store: Sendable {
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(busyTimeout)
         configuration.label = "aed.store"
-        if !readOnly {
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)")
-            }
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if !readOnly { try db.execute(sql: "PRAGMA journal_size_limit = \(walSizeLimit)") }
         }
         return configuration
     }
 
     /// Runs `body` in a write transaction, after checking the store is writable; an error of
-    /// SQLite itself is noted as the last write error before it is rethrown.
+    /// SQLite itself is noted as the last write error, with its cause, before it is rethrown,
+    /// and a commit clears `storageHealth().writesFailing`.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         guard !isReadOnly else { throw StoreError.readOnly }
         do {
-            return try database.write(body)
+            let result = try database.write(body)
+            health.succeeded()
+            return result
         } catch let error as DatabaseError {
             noteWriteError(error)
             throw error
         }
     }
 
-    /// Records `error` as the last write error, at the current time.
+    /// Records `error` as the last write error, at the current time, with its cause: SQLite's
+    /// result code refined by the connection's last `errno` and the state of the database's
+    /// file system.
     func noteWriteError(_ error: DatabaseError) {
-        let text = error.message.map { "\($0) (SQLite error \(error.resultCode.rawValue))" } ?? "SQLite error \(error.resultCode.rawValue)"
-        health.failed(StorageWriteError(message: text, time: Date().timeIntervalSince1970))
+        let code = error.resultCode.rawValue
+        let text = error.message.map { "\($0) (SQLite error \(code))" } ?? "SQLite error \(code)"
+        let cause = failureCause(of: error) ?? .other
+        health.failed(StorageWriteError(message: text, time: Date().timeIntervalSince1970, cause: cause))
+    }
+
+    /// Why SQLite refused a write, or nil when `error` is not one of SQLite's (bad input:
+    /// `StoreError`, which aed's callers handle themselves).
+    ///
+    /// Reads the writer connection's `sqlite3_system_errno` (waiting for a write in progress,
+    /// at most the busy timeout) and `statvfs` of the database's folder.
+    public func failureCause(of error: any Error) -> StorageFailureCause? {
+        guard let error = error as? DatabaseError else { return nil }
+        let code = error.resultCode.rawValue
+        var systemErrno: Int32 = 0
+        // Only these codes come from a failed system call; for others the errno is stale.
+        if [8, 10, 13, 14].contains(code) {
+            systemErrno = database.writeWithoutTransaction { db in
+                db.sqliteConnection.map { sqlite3_system_errno($0) } ?? 0
+            }
+        }
+        let fileSystem = Self.fileSystemState(folder: (path as NSString).deletingLastPathComponent)
+        return StorageFailureCause(
+            primaryCode: code, systemErrno: systemErrno, fileSystemReadOnly: fileSystem.readOnly,
+            fileSystemFull: fileSystem.full)
+    }
+
+    /// Whether the file system holding `folder` is mounted read-only, and whether it has no
+    /// block left for unprivileged writers; both false when `statvfs` fails.
+    static func fileSystemState(folder: String) -> (readOnly: Bool, full: Bool) {
+        var info = statvfs()
+        guard statvfs(folder.isEmpty ? "." : folder, &info) == 0 else { return (false, false) }
+        return ((info.f_flag & UInt(ST_RDONLY)) != 0, info.f_bavail == 0)
     }
 
     /// Runs `body` in a short read transaction.

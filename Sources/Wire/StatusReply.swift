@@ -104,12 +104,28 @@ public struct StorageStatus: Codable, Sendable, Equatable {
     /// The last write SQLite refused (disk full, read-only file system, I/O error), nil when
     /// none failed since aed started.
     public var lastWriteError: StorageErrorStatus?
+    /// True while writes fail (the last one failed and none succeeded since); nil from older
+    /// daemons.
+    public var writesFailing: Bool?
+    /// Alerts waiting in memory for the database to take them again (`[alerts] max_pending`
+    /// at most); nil from older daemons.
+    public var pendingAlerts: Int?
+    /// Alerts the database never took: dropped from a full pending queue (the oldest first), or
+    /// still pending when aed stopped; nil from older daemons. They are also counted in the
+    /// status document's `alertsDropped`.
+    public var droppedAlerts: Int?
 
     /// Creates the storage part.
-    public init(walBytes: Int, lastCheckpoint: Double? = nil, lastWriteError: StorageErrorStatus? = nil) {
+    public init(
+        walBytes: Int, lastCheckpoint: Double? = nil, lastWriteError: StorageErrorStatus? = nil,
+        writesFailing: Bool? = nil, pendingAlerts: Int? = nil, droppedAlerts: Int? = nil
+    ) {
         self.walBytes = walBytes
         self.lastCheckpoint = lastCheckpoint
         self.lastWriteError = lastWriteError
+        self.writesFailing = writesFailing
+        self.pendingAlerts = pendingAlerts
+        self.droppedAlerts = droppedAlerts
     }
 }
 
@@ -119,11 +135,17 @@ public struct StorageErrorStatus: Codable, Sendable, Equatable {
     public var message: String
     /// When it failed, seconds since the Unix epoch.
     public var time: Double
+    /// Why, in plain words: `disk full`, `disk quota exceeded`, `file size limit reached`,
+    /// `read-only filesystem`, `database is read-only`, `I/O error`, `cannot open a database
+    /// file`, `database locked`, `database corrupt`, `out of memory` or `SQLite error`; nil from
+    /// older daemons.
+    public var cause: String?
 
     /// Creates a write error.
-    public init(message: String, time: Double) {
+    public init(message: String, time: Double, cause: String? = nil) {
         self.message = message
         self.time = time
+        self.cause = cause
     }
 }
 

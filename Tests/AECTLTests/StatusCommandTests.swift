@@ -121,6 +121,25 @@ import Wire
             failing.contains(
                 "\nstorage: WAL 0 B, last checkpoint none yet, last write error 10s ago: database or disk is full (SQLite error 13)\n"))
         #expect(failing.components(separatedBy: "storage:").count == 2)
+
+        // While writes fail the line leads with the cause and the alerts waiting.
+        daemon.storage = StorageStatus(
+            walBytes: 0,
+            lastWriteError: StorageErrorStatus(message: "database or disk is full (SQLite error 13)", time: 1_056, cause: "disk full"),
+            writesFailing: true, pendingAlerts: 120, droppedAlerts: 3)
+        let full = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        #expect(
+            full.contains(
+                "\nstorage: WRITES FAILING: disk full (database or disk is full (SQLite error 13)) 4s ago; 120 alerts waiting, 3 dropped, WAL 0 B, last checkpoint none yet\n"
+            ), "\(full)")
+        // After it recovered: the cause stays on record, the drops are counted.
+        daemon.storage?.writesFailing = false
+        daemon.storage?.pendingAlerts = 0
+        let recovered = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        #expect(
+            recovered.contains(
+                "last write error 4s ago: disk full (database or disk is full (SQLite error 13)), 0 alerts waiting, 3 dropped\n"
+            ), "\(recovered)")
     }
 
     @Test func theIngestLineShowsTheBacklogAgainstItsLimit() throws {

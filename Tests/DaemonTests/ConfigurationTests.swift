@@ -71,6 +71,7 @@ import Testing
         ("[daemon]\nlog_level = \"loud\"", "daemon.log_level"),
         ("[daemon]\ningest = [\"http://x\"]", "daemon.ingest"),
         ("[streams.\"bad name\"]\nepochs = 1", "streams.bad name"),
+        ("[alerts]\nmax_pending = 0", "alerts.max_pending"),
     ])
     func invalidValuesNameTheKey(toml: String, key: String) {
         do {

@@ -14,6 +14,11 @@ public struct AlertSettings: Sendable, Equatable {
     public var retention: Double = 30 * 86_400
     /// Number of top contributing features recorded with each alert.
     public var topFeatures: Int = 3
+    /// Most alerts held in memory while the database refuses writes (disk full, read-only file
+    /// system, I/O errors); beyond it the oldest are dropped and counted. Also bounds the
+    /// writer's queue from the ingest thread. About 1 KiB an alert, so the default holds at
+    /// most about 100 MiB.
+    public var maxPending: Int = 100_000
 
     /// The built-in defaults.
     public init() {}

@@ -202,5 +202,6 @@ extension AlertSettings {
         if let value = try section.int("episode_quiet_vectors", in: 0...1_000_000) { episodeQuietVectors = value }
         if let value = try section.duration("retention") { retention = value }
         if let value = try section.int("top_features", in: 0...64) { topFeatures = value }
+        if let value = try section.int("max_pending", in: 1...10_000_000) { maxPending = value }
     }
 }

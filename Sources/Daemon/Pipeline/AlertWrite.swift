@@ -15,4 +15,7 @@ enum AlertWrite: Sendable, Equatable {
     case snapshot(BufferSnapshotWrite)
     /// A level shift to record.
     case shift(LevelShift)
+    /// A stream to register (with its fixed dimension) that the ingest thread could not write
+    /// itself: the writer retries it before the stream's alerts.
+    case stream(name: String, dimension: Int)
 }

@@ -4,23 +4,38 @@ import Store
 import Wire
 
 /// The store writer thread: commits alerts and episode growth in batched transactions, off
-/// the ingest path.
+/// the ingest path, and holds them in memory while the database refuses writes.
 ///
 /// The ingest thread `submit`s alerts and episode growth; the writer takes everything queued
 /// (waiting at most `flushInterval` seconds) and commits it in one `recordAlerts` transaction:
 /// an episode that grew in the batch that opened it is inserted with its count, one opened in
-/// an earlier batch gets one update of its row, whatever the number of crossings. The queue is
-/// bounded: beyond `capacity` queued items new ones are dropped and counted, so a slow disk
-/// cannot grow memory without limit.
+/// an earlier batch gets one update of its row, whatever the number of crossings.
+///
+/// When SQLite refuses a write for a reason that can pass (disk full, read-only file system,
+/// I/O error, lock timeout: `StorageFailureCause.isTransient`), nothing is lost: the writes stay
+/// pending, in order, and the writer tries again after a delay that doubles from
+/// `firstRetryDelay` to `maximumRetryDelay` seconds (it keeps taking new alerts meanwhile, so
+/// scoring never waits). At most `capacity` alerts wait; beyond that the oldest are dropped
+/// and counted (the newest say most about the system now). Each retry is the same single
+/// transaction, so an alert is stored once or not at all. The log names the cause once when
+/// writes start failing, then at most every `failureLogInterval` seconds, and once when they
+/// recover. The queue from the ingest thread is bounded too: beyond `capacity` queued items
+/// (the writer stuck in a commit, e.g. waiting for a lock) new ones are dropped and counted.
 final class AlertWriter: @unchecked Sendable {
     private let queue = BlockingQueue<AlertWrite>()
     private let store: Store
     private let logger: Logger
     private let finished = DispatchSemaphore(value: 0)
+    /// Most alerts held while the database refuses writes (`[alerts] max_pending`).
     let capacity: Int
     let flushInterval: Double
-    /// Alerts committed, and alerts lost (store error or full queue).
+    /// Alerts committed, and alerts lost (store error, full queue, full pending queue, or still
+    /// pending at stop).
     let totals = Locked<(written: Int, dropped: Int)>((0, 0))
+    /// Alerts waiting for the database now, those it never took (dropped from the full
+    /// pending queue or still pending at stop), and whether the writer's last attempt failed,
+    /// for `aectl status`.
+    let waiting = Locked<(pending: Int, dropped: Int, failing: Bool)>((0, 0, false))
     private var started = false
     /// The row of the newest stored episode of each stream and detector, by key; only the
     /// writer thread touches it.
@@ -39,27 +54,81 @@ final class AlertWriter: @unchecked Sendable {
     /// How often the writer prunes and checkpoints the WAL (only checkpoints with retention 0),
     /// seconds; the first time right after start.
     static let pruneInterval = 3_600.0
+    /// Seconds before the first retry after a refused write; each further one doubles it.
+    static let firstRetryDelay = 0.5
+    /// The longest wait between retries, seconds.
+    static let maximumRetryDelay = 10.0
+    /// Seconds between two "still failing" log lines.
+    static let failureLogInterval = 60.0
 
+    /// A writer into `store`. `capacity` bounds the alerts waiting (>= 1), `flushInterval` is
+    /// the longest wait for more alerts before a commit, seconds.
     init(store: Store, logger: Logger, retention: Double, capacity: Int = 100_000, flushInterval: Double = 0.05) {
         self.store = store
         self.logger = logger
         self.retention = retention
-        self.capacity = capacity
+        self.capacity = max(1, capacity)
         self.flushInterval = flushInterval
+    }
+
+    /// The writer's view of a run of refused writes.
+    private struct Failure {
+        /// When the first write of the run failed, seconds since the Unix epoch.
+        var since: Double
+        var cause: StorageFailureCause
+        /// When to try again.
+        var nextAttempt: Double
+        var delay: Double
+        var lastLog: Double
+        /// Alerts dropped from the full pending queue during the run.
+        var dropped = 0
     }
 
     func start() {
         started = true
         let thread = Thread { [self] in
             var lastPrune = 0.0
-            while let batch = queue.takeAll(timeout: flushInterval) {
+            var pending = PendingWrites()
+            var failure: Failure?
+            while true {
+                let wait = failure.map { max(0, $0.nextAttempt - Date().timeIntervalSince1970) } ?? flushInterval
+                guard let batch = queue.takeAll(timeout: wait) else { break }
+                pending.add(batch)
+                let dropped = pending.dropOldest(keeping: capacity)
+                if dropped > 0 { countDropped(dropped, failure: &failure) }
                 let now = Date().timeIntervalSince1970
-                if now - lastPrune >= Self.pruneInterval {
+                if let current = failure, now < current.nextAttempt {
+                    publish(pending, failing: true)
+                    continue
+                }
+                if failure == nil && now - lastPrune >= Self.pruneInterval {
                     lastPrune = now
                     if retention > 0 { prune(now: now) } else { checkpoint() }
                 }
-                guard !batch.isEmpty else { continue }
-                commit(batch)
+                if !pending.isEmpty {
+                    let written = pending.alertCount
+                    if let cause = commit(&pending) {
+                        failed(cause, now: Date().timeIntervalSince1970, pending: pending, failure: &failure)
+                    } else if let ended = failure {
+                        failure = nil
+                        recovered(from: ended, written: written)
+                    }
+                }
+                publish(pending, failing: failure != nil)
+            }
+            if !pending.isEmpty {
+                // Stopping: one last attempt, then whatever the database refused is lost.
+                let cause = commit(&pending)
+                if let cause, pending.alertCount > 0 {
+                    let lost = pending.alertCount
+                    totals.withLock { $0.dropped += lost }
+                    waiting.withLock { $0.dropped += lost }
+                    logger.error(
+                        "aed stops with alerts the database did not take; they are lost",
+                        metadata: ["alerts": "\(lost)", "cause": "\(cause.rawValue)"])
+                    pending.removeAlerts(lost)
+                }
+                publish(pending, failing: cause != nil)
             }
             finished.signal()
         }
@@ -82,11 +151,81 @@ final class AlertWriter: @unchecked Sendable {
         return 0
     }
 
-    /// Commits what is queued and stops, waiting up to `timeout` seconds.
+    /// Commits what is queued and stops, waiting up to `timeout` seconds. While the database
+    /// refuses writes that is one more attempt; the alerts it refuses are lost and logged.
     @discardableResult func stop(timeout: Double) -> Bool {
         queue.close()
         guard started else { return true }
         return finished.wait(timeout: .now() + timeout) == .success
+    }
+
+    /// Shows the pending count and whether writes fail in status.
+    private func publish(_ pending: PendingWrites, failing: Bool) {
+        let count = pending.alertCount
+        waiting.withLock {
+            $0.pending = count
+            $0.failing = failing
+        }
+    }
+
+    /// Counts alerts dropped from the full pending queue, logging the first drop of a run.
+    private func countDropped(_ dropped: Int, failure: inout Failure?) {
+        totals.withLock { $0.dropped += dropped }
+        waiting.withLock { $0.dropped += dropped }
+        if failure?.dropped == 0 {
+            logger.warning(
+                "the queue of alerts waiting for the database is full; dropping the oldest",
+                metadata: ["limit": "\(capacity)", "cause": "\(failure?.cause.rawValue ?? "-")"])
+        }
+        failure?.dropped += dropped
+    }
+
+    /// Notes a refused write: schedules the retry, and logs when writes start failing, when
+    /// the cause changes, and otherwise at most every `failureLogInterval` seconds.
+    private func failed(_ cause: StorageFailureCause, now: Double, pending: PendingWrites, failure: inout Failure?) {
+        let message = store.storageHealth().lastWriteError?.message ?? "-"
+        guard var current = failure else {
+            failure = Failure(
+                since: now, cause: cause, nextAttempt: now + Self.firstRetryDelay, delay: Self.firstRetryDelay,
+                lastLog: now)
+            logger.error(
+                "database writes failing: \(cause.rawValue); alerts wait in memory until it takes them again",
+                metadata: [
+                    "cause": "\(cause.rawValue)", "error": "\(message)", "pending": "\(pending.alertCount)",
+                    "limit": "\(capacity)", "database": "\(store.path)",
+                ])
+            return
+        }
+        current.delay = min(current.delay * 2, Self.maximumRetryDelay)
+        current.nextAttempt = now + current.delay
+        if cause != current.cause || now - current.lastLog >= Self.failureLogInterval {
+            current.cause = cause
+            current.lastLog = now
+            logger.warning(
+                "database writes still failing: \(cause.rawValue)",
+                metadata: [
+                    "cause": "\(cause.rawValue)", "error": "\(message)", "pending": "\(pending.alertCount)",
+                    "dropped": "\(current.dropped)", "seconds": "\(Int(now - current.since))",
+                ])
+        }
+        failure = current
+    }
+
+    /// Logs the end of a run of refused writes.
+    private func recovered(from failure: Failure, written: Int) {
+        logger.notice(
+            "database writes recovered; the waiting alerts are stored",
+            metadata: [
+                "after": "\(failure.cause.rawValue)", "seconds": "\(Int(Date().timeIntervalSince1970 - failure.since))",
+                "alerts": "\(written)", "dropped": "\(failure.dropped)",
+            ])
+    }
+
+    /// The cause of `error` when it is a refusal of the database that may pass (retry), nil
+    /// for bad input (drop).
+    private func transientCause(_ error: any Error) -> StorageFailureCause? {
+        guard let cause = store.failureCause(of: error), cause.isTransient else { return nil }
+        return cause
     }
 
     /// Deletes alerts whose episode ended before the retention age, and old model versions
@@ -100,7 +239,8 @@ final class AlertWriter: @unchecked Sendable {
                     metadata: ["alerts": "\(report.alertsDeleted)", "models": "\(report.modelsDeleted)"])
             }
         } catch {
-            logger.warning("pruning failed", metadata: ["error": "\(error)"])
+            logger.warning(
+                "pruning failed", metadata: ["cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)"])
         }
     }
 
@@ -109,105 +249,117 @@ final class AlertWriter: @unchecked Sendable {
         do {
             try store.checkpoint()
         } catch {
-            logger.warning("WAL checkpoint failed", metadata: ["error": "\(error)"])
+            logger.warning(
+                "WAL checkpoint failed", metadata: ["cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)"])
         }
     }
 
-    /// Commits one batch: its alerts (episodes that grew in the batch with their count) and
-    /// one update per episode stored by an earlier batch, in one transaction.
-    private func commit(_ batch: [AlertWrite]) {
-        var alerts: [NewAlert] = []
-        var keys: [AlertEpisodeKey?] = []
-        var openedHere: [AlertEpisodeKey: Int] = [:]
-        var updates: [AlertEpisodeKey: AlertEpisodeUpdate] = [:]
-        var updateOrder: [AlertEpisodeKey] = []
-        var snapshots: [String: BufferSnapshotWrite] = [:]
-        var shifts: [LevelShift] = []
-        for write in batch {
-            switch write {
-            case .shift(let shift):
-                shifts.append(shift)
-            case .snapshot(let snapshot):
-                snapshots[snapshot.stream] = snapshot
-            case .record(let alert, let key):
-                if let key { openedHere[key] = alerts.count }
-                alerts.append(alert)
-                keys.append(key)
-            case .extend(let key, let episode):
-                if let index = openedHere[key] {
-                    alerts[index].episode = episode
-                } else if let row = episodeRows[StreamDetector(stream: key.stream, detector: key.detector)],
-                    row.serial == key.serial
-                {
-                    if updates[key] == nil { updateOrder.append(key) }
-                    updates[key] = AlertEpisodeUpdate(alertID: row.id, episode: episode)
-                }
-                // Otherwise the episode's first alert was lost (full queue, store error): nothing to grow.
-            }
-        }
-        saveSnapshots(snapshots.values)
-        saveShifts(shifts)
-        let episodeUpdates = updateOrder.compactMap { updates[$0] }
-        do {
-            let ids = try store.recordAlerts(alerts, extendingEpisodes: episodeUpdates)
-            remember(keys: keys, ids: ids)
-            totals.withLock { $0.written += alerts.count }
-        } catch {
-            // One bad alert must not lose the batch: retry one by one, count what fails.
-            var lost = 0
-            var ids: [Int64?] = []
-            for alert in alerts {
-                do { ids.append(try store.recordAlerts([alert]).first) } catch {
-                    ids.append(nil)
-                    lost += 1
-                }
-            }
-            remember(keys: keys, ids: ids)
-            for update in episodeUpdates {
-                do { try store.recordAlerts([], extendingEpisodes: [update]) } catch {
-                    logger.warning("alert episode update failed", metadata: ["alert": "\(update.alertID)", "error": "\(error)"])
-                }
-            }
-            totals.withLock {
-                $0.written += alerts.count - lost
-                $0.dropped += lost
-            }
-            logger.error("alert batch commit failed", metadata: ["count": "\(alerts.count)", "lost": "\(lost)", "error": "\(error)"])
-        }
-    }
-
-    /// Notes the rows of the episodes a commit opened, so their later growth updates them.
-    private func remember(keys: [AlertEpisodeKey?], ids: [Int64?]) {
-        for (key, id) in zip(keys, ids) {
-            guard let key, let id else { continue }
-            episodeRows[StreamDetector(stream: key.stream, detector: key.detector)] = (key.serial, id)
-        }
-    }
-
-    /// Records level shifts (their streams exist: a shift needs scored vectors).
-    private func saveShifts(_ shifts: [LevelShift]) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        for shift in shifts {
+    /// Commits what is pending: stream registrations, buffer snapshots, level shifts, then the
+    /// alerts with the growth of episodes stored earlier in one transaction; what is stored
+    /// leaves `pending`.
+    ///
+    /// - Returns: nil when everything was stored or refused for good (bad input: logged and
+    ///   counted), or the cause of a refusal that may pass; what it refused stays pending.
+    private func commit(_ pending: inout PendingWrites) -> StorageFailureCause? {
+        var registered = 0
+        for stream in pending.streams {
             do {
-                let document = String(decoding: try encoder.encode(shift), as: UTF8.self)
-                try store.recordShift(stream: shift.stream, detected: shift.detected, document: document)
+                try store.upsertStream(name: stream.name, dimension: stream.dimension)
             } catch {
-                logger.error("level shift not recorded", metadata: ["stream": "\(shift.stream)", "error": "\(error)"])
+                if let cause = transientCause(error) {
+                    pending.removeStreams(registered)
+                    return cause
+                }
+                logger.error("cannot register stream", metadata: ["stream": "\(stream.name)", "error": "\(error)"])
             }
+            registered += 1
         }
-    }
-
-    /// Saves periodic buffer snapshots (each replaces its stream's previous one).
-    private func saveSnapshots(_ snapshots: some Collection<BufferSnapshotWrite>) {
-        for snapshot in snapshots {
+        pending.removeStreams(registered)
+        for stream in pending.snapshots.keys.sorted() {
+            guard let snapshot = pending.snapshots[stream] else { continue }
             do {
                 try store.saveBufferSnapshot(
                     stream: snapshot.stream, dimension: snapshot.dimension, count: snapshot.count, values: snapshot.values,
                     censored: snapshot.censored)
             } catch {
-                logger.error("buffer snapshot failed", metadata: ["stream": "\(snapshot.stream)", "error": "\(error)"])
+                if let cause = transientCause(error) { return cause }
+                logger.error("buffer snapshot failed", metadata: ["stream": "\(stream)", "error": "\(error)"])
             }
+            pending.removeSnapshot(of: stream)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var recorded = 0
+        for shift in pending.shifts {
+            do {
+                let document = String(decoding: try encoder.encode(shift), as: UTF8.self)
+                try store.recordShift(stream: shift.stream, detected: shift.detected, document: document)
+            } catch {
+                if let cause = transientCause(error) {
+                    pending.removeShifts(recorded)
+                    return cause
+                }
+                logger.error("level shift not recorded", metadata: ["stream": "\(shift.stream)", "error": "\(error)"])
+            }
+            recorded += 1
+        }
+        pending.removeShifts(recorded)
+        return commitAlerts(&pending)
+    }
+
+    /// Stores the pending alerts and episode growth in one transaction; after bad input, one
+    /// alert at a time, so one bad alert does not lose the others.
+    private func commitAlerts(_ pending: inout PendingWrites) -> StorageFailureCause? {
+        let entries = Array(pending.pendingAlerts)
+        // Growth of an episode whose first alert was lost (dropped, refused) has no row to grow.
+        let updates = pending.growth.compactMap { key, episode -> AlertEpisodeUpdate? in
+            guard let row = episodeRows[StreamDetector(stream: key.stream, detector: key.detector)], row.serial == key.serial
+            else { return nil }
+            return AlertEpisodeUpdate(alertID: row.id, episode: episode)
+        }
+        guard !entries.isEmpty || !updates.isEmpty else {
+            pending.removeGrowth()
+            return nil
+        }
+        do {
+            let ids = try store.recordAlerts(entries.map(\.alert), extendingEpisodes: updates)
+            remember(keys: entries.map(\.key), ids: ids)
+            pending.removeAlerts(entries.count)
+            pending.removeGrowth()
+            totals.withLock { $0.written += entries.count }
+            return nil
+        } catch {
+            if let cause = transientCause(error) { return cause }
+            var lost = 0
+            for entry in entries {
+                do {
+                    let ids = try store.recordAlerts([entry.alert])
+                    remember(keys: [entry.key], ids: ids)
+                    totals.withLock { $0.written += 1 }
+                } catch {
+                    if let cause = transientCause(error) { return cause }
+                    lost += 1
+                    totals.withLock { $0.dropped += 1 }
+                }
+                pending.removeAlerts(1)
+            }
+            for update in updates {
+                do { try store.recordAlerts([], extendingEpisodes: [update]) } catch {
+                    if let cause = transientCause(error) { return cause }
+                    logger.warning("alert episode update failed", metadata: ["alert": "\(update.alertID)", "error": "\(error)"])
+                }
+            }
+            pending.removeGrowth()
+            logger.error("alert batch commit failed", metadata: ["count": "\(entries.count)", "lost": "\(lost)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Notes the rows of the episodes a commit opened, so their later growth updates them.
+    private func remember(keys: [AlertEpisodeKey?], ids: [Int64]) {
+        for (key, id) in zip(keys, ids) {
+            guard let key else { continue }
+            episodeRows[StreamDetector(stream: key.stream, detector: key.detector)] = (key.serial, id)
         }
     }
 }

@@ -89,16 +89,24 @@ struct StatusReporter {
                     ingest: endpoints?.ingest.filter { !settings.ingestConnects.contains($0) } ?? [],
                     connect: settings.ingestConnects, control: endpoints?.control ?? "",
                     alerts: endpoints?.alertPublish), blasKernel: AnomalyDaemon.blasKernel,
-                storage: Self.storageStatus(pipeline.store.storageHealth()), reload: reloads?.status),
+                storage: Self.storageStatus(pipeline.store.storageHealth(), waiting: writer.waiting.withLock { $0 }),
+                reload: reloads?.status),
             ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
     }
 
-    /// The storage part of the status from the store's health report.
-    static func storageStatus(_ health: StorageHealth) -> StorageStatus {
+    /// The storage part of the status from the store's health report and the alert writer's
+    /// state: alerts waiting, alerts dropped, and whether its last attempt failed (writes fail
+    /// while either the store's last write or the writer's last attempt failed).
+    static func storageStatus(
+        _ health: StorageHealth, waiting: (pending: Int, dropped: Int, failing: Bool) = (0, 0, false)
+    ) -> StorageStatus {
         StorageStatus(
             walBytes: health.walBytes, lastCheckpoint: health.lastCheckpoint,
-            lastWriteError: health.lastWriteError.map { StorageErrorStatus(message: $0.message, time: $0.time) })
+            lastWriteError: health.lastWriteError.map {
+                StorageErrorStatus(message: $0.message, time: $0.time, cause: $0.cause.rawValue)
+            },
+            writesFailing: health.writesFailing || waiting.failing, pendingAlerts: waiting.pending, droppedAlerts: waiting.dropped)
     }
 
     /// The one-line summary for systemd's STATUS= and the log.

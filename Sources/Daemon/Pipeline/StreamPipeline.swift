@@ -119,7 +119,16 @@ final class StreamPipeline {
             try store.upsertStream(name: name, dimension: dimension)
             logger.info("stream dimension fixed", metadata: ["stream": "\(name)", "dimension": "\(dimension)"])
         } catch {
-            logger.error("cannot register stream", metadata: ["stream": "\(name)", "error": "\(error)"])
+            if let cause = store.failureCause(of: error), cause.isTransient {
+                // The database refuses writes for now: the writer registers it when it can,
+                // before the stream's alerts.
+                writer.submit([.stream(name: name, dimension: dimension)])
+                logger.warning(
+                    "cannot register stream yet: \(cause.rawValue); the alert writer retries",
+                    metadata: ["stream": "\(name)", "error": "\(error)"])
+            } else {
+                logger.error("cannot register stream", metadata: ["stream": "\(name)", "error": "\(error)"])
+            }
         }
     }
 
@@ -286,7 +295,11 @@ final class StreamPipeline {
                     stream: name, dimension: snapshot.dimension, count: snapshot.count, values: snapshot.values,
                     censored: snapshot.censored)
             } catch {
-                logger.error("buffer snapshot failed", metadata: ["stream": "\(name)", "error": "\(error)"])
+                logger.error(
+                    "buffer snapshot failed",
+                    metadata: [
+                        "stream": "\(name)", "cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)",
+                    ])
             }
         }
     }
@@ -305,6 +318,7 @@ final class StreamPipeline {
         if old.alertEndpoint != new.alertEndpoint { notReloaded.append("daemon.alert_publish") }
         if old.maxMessageSize != new.maxMessageSize { notReloaded.append("daemon.max_message_size") }
         if old.receiveHighWaterMark != new.receiveHighWaterMark { notReloaded.append("daemon.receive_high_water_mark") }
+        if configuration.alerts.maxPending != newConfiguration.alerts.maxPending { notReloaded.append("alerts.max_pending") }
         var applied = newConfiguration
         applied.daemon.stateDirectory = old.stateDirectory
         applied.daemon.ingestBinds = old.ingestBinds
@@ -314,6 +328,7 @@ final class StreamPipeline {
         applied.daemon.alertEndpoint = old.alertEndpoint
         applied.daemon.maxMessageSize = old.maxMessageSize
         applied.daemon.receiveHighWaterMark = old.receiveHighWaterMark
+        applied.alerts.maxPending = configuration.alerts.maxPending
         configuration = applied
         for (name, runtime) in table.streams {
             let settings = applied.settings(forStream: name)

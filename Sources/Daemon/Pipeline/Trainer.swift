@@ -96,7 +96,11 @@ final class Trainer: @unchecked Sendable {
                     validationLoss: summary.validationLoss.flatMap { $0.isFinite ? $0 : nil }, modelID: modelID,
                     latentHealth: summary.latentHealth.flatMap(Self.document)))
         } catch {
-            logger.error("could not record training run", metadata: ["stream": "\(stream)", "error": "\(error)"])
+            logger.error(
+                "could not record training run",
+                metadata: [
+                    "stream": "\(stream)", "cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)",
+                ])
         }
         let level: Logger.Level = summary.outcome == "ok" ? .info : (summary.outcome == "skipped" ? .notice : .warning)
         logger.log(
@@ -264,7 +268,9 @@ final class Trainer: @unchecked Sendable {
                 latentHealth: report.latentHealth)
             events.withLock { $0.append(.promoted(stream: job.stream, model: model)) }
         } catch {
-            return finish("failed", "could not store the model: \(error)")
+            // The model in service stays; the reason names the cause ("disk full") first.
+            let cause = store.failureCause(of: error).map { "\($0.rawValue): " } ?? ""
+            return finish("failed", "could not store the model: \(cause)\(error)")
         }
         return finish("ok", nil)
     }
