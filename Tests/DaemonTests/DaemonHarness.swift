@@ -27,6 +27,8 @@ final class DaemonHarness {
         configuration.daemon.ingestBinds = ["tcp://127.0.0.1:*"]
         configuration.daemon.controlEndpoint = controlEndpoint ?? "tcp://127.0.0.1:*"
         configuration.daemon.statusInterval = 60
+        // Loopback tcp control without CURVE, as the tests ask (aed refuses it unless told).
+        if configuration.daemon.curve?.control != true { configuration.daemon.controlAllowPlaintextTCP = true }
         // AED_TEST_LOG=1 shows the daemon's log on stderr.
         let verbose = ProcessInfo.processInfo.environment["AED_TEST_LOG"] != nil
         let logger = Logger(label: "aed-test") { label -> any LogHandler in
