@@ -119,9 +119,16 @@ public struct RefusedHandshakeStatus: Codable, Sendable, Equatable {
     public var clientKey: String?
     /// For `unauthorized-key`: the client's address.
     public var clientAddress: String?
+    /// libzmq's detail: the ZAP status code, the `ZMQ_PROTOCOL_ERROR_*` code or the `errno`,
+    /// e.g. `errno 104 (Connection reset by peer)`.
+    public var detail: String?
 
     /// Creates a refused handshake.
-    public init(side: String, reason: String, endpoint: String, time: Double, clientKey: String? = nil, clientAddress: String? = nil) {
+    public init(
+        side: String, reason: String, endpoint: String, time: Double, clientKey: String? = nil, clientAddress: String? = nil,
+        detail: String? = nil
+    ) {
+        self.detail = detail
         self.side = side
         self.reason = reason
         self.endpoint = endpoint

@@ -16,8 +16,11 @@ public enum CurveKeyFile {
     /// Reads the key pair of the secret key file at `path` (its public key derived).
     ///
     /// - Throws: `CurveKeyFileError` when the file cannot be read, holds no key or more than
-    ///   one, or the key is not 40 Z85 characters.
+    ///   one, the key is not 40 Z85 characters, or the path ends in `.pub` (a public key file).
     public static func readKeyPair(path: String) throws(CurveKeyFileError) -> CurveKeyPair {
+        guard (path as NSString).pathExtension != publicExtension else {
+            throw .malformed(path: path, line: 0, reason: "a .\(publicExtension) file holds a public key; give the secret .\(secretExtension) file")
+        }
         let keys = try readKeys(path: path, kind: "secret-key")
         guard keys.count == 1, let key = keys.first else {
             throw .malformed(

@@ -15,10 +15,10 @@ final class DaemonHarness {
 
     /// Starts aed with `toml` over test defaults (loopback tcp with ephemeral ports; the
     /// control endpoint `controlEndpoint` when given; systemd notifications to `notifier`,
-    /// none by default).
+    /// none by default; `controlCurve`: the control client's CURVE credentials).
     init(
         toml: String, stateDirectory: String? = nil, controlEndpoint: String? = nil,
-        notifier: SystemdNotifier = SystemdNotifier(environment: [:])
+        notifier: SystemdNotifier = SystemdNotifier(environment: [:]), controlCurve: CurveClientCredentials? = nil
     ) throws {
         let directory = stateDirectory ?? NSTemporaryDirectory() + "aed-test-\(UUID().uuidString)"
         self.stateDirectory = directory
@@ -39,13 +39,18 @@ final class DaemonHarness {
         try daemon.start()
         guard let bound = daemon.boundEndpoints else { throw HarnessError("no endpoints after start") }
         endpoints = bound
-        client = try ControlClient(endpoint: bound.control, timeoutMilliseconds: 5_000)
+        client = try ControlClient(endpoint: bound.control, timeoutMilliseconds: 5_000, curve: controlCurve)
     }
 
-    /// Publishes `values` (`[count, dimension]`) on `stream` through the lossless publisher.
-    func publish(stream: String, values: [Float], dimension: Int, format: PayloadFormat = .binary, batch: Int = 50) throws {
-        let options = PublishOptions(
+    /// Publishes `values` (`[count, dimension]`) on `stream` through the lossless publisher
+    /// (a CURVE client with `curve`).
+    func publish(
+        stream: String, values: [Float], dimension: Int, format: PayloadFormat = .binary, batch: Int = 50,
+        curve: CurveClientCredentials? = nil
+    ) throws {
+        var options = PublishOptions(
             endpoint: endpoints.ingest[0], stream: stream, format: format, batch: batch, waitSeconds: 10)
+        options.curve = curve
         _ = try Publisher.publish(values: values, dimension: dimension, options: options)
     }
 

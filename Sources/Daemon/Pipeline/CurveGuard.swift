@@ -105,7 +105,8 @@ final class CurveGuard {
     func record(_ event: MonitorEvent, side: Side, now: Double) {
         let reason = Self.reason(event)
         refused[side, default: [:]][reason, default: 0] += 1
-        var status = RefusedHandshakeStatus(side: side.rawValue, reason: reason, endpoint: event.endpoint, time: now)
+        var status = RefusedHandshakeStatus(
+            side: side.rawValue, reason: reason, endpoint: event.endpoint, time: now, detail: Self.detail(event))
         if reason == "unauthorized-key", let denied = lastDenied.withLock({ $0 }) {
             status.clientKey = denied.key
             status.clientAddress = denied.address
@@ -123,6 +124,7 @@ final class CurveGuard {
                 "refused a CURVE handshake (at most one line per 10 s per reason)",
                 metadata: [
                     "side": "\(side.rawValue)", "reason": "\(reason)", "endpoint": "\(event.endpoint)",
+                    "detail": "\(Self.detail(event))",
                     "not logged since the last line": "\(unlogged[key] ?? 0)", "hint": "\(Self.hint(reason))",
                 ])
         }
@@ -137,6 +139,15 @@ final class CurveGuard {
         case .handshakeFailedProtocol where event.value == MonitorEvent.protocolErrorMechanismMismatch: "mechanism-mismatch"
         case .handshakeFailedProtocol: "protocol"
         default: "handshake-error"
+        }
+    }
+
+    /// libzmq's detail of a failed-handshake event: the ZAP status, protocol error or `errno`.
+    static func detail(_ event: MonitorEvent) -> String {
+        switch event.event {
+        case .handshakeFailedAuth: "ZAP status \(event.value)"
+        case .handshakeFailedProtocol: "protocol error 0x\(String(event.value, radix: 16))"
+        default: "errno \(event.value) (\(String(cString: strerror(Int32(bitPattern: event.value)))))"
         }
     }
 
