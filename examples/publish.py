@@ -78,7 +78,11 @@ def main():
         sock.curve_publickey = zmq.curve_public(secret)
     sock.connect(args.endpoint)
     sock.rcvtimeo = 10000
-    sock.recv()                       # the subscription message: aed is connected
+    try:
+        sock.recv()                   # the subscription message: aed is connected
+    except zmq.Again:
+        raise SystemExit(f"no subscriber at {args.endpoint} within 10 s (is aed running? with CURVE ingest: "
+                         "--curve-server-key and an authorized --curve-key)")
 
     encode = encode_json if args.format == "json" else encode_binary
     topic = args.stream.encode()

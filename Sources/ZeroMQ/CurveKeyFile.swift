@@ -82,6 +82,10 @@ public enum CurveKeyFile {
 
     /// The keys of a key file with the line each is on.
     static func readKeys(path: String, kind: String) throws(CurveKeyFileError) -> [(key: String, line: Int)] {
+        guard FileManager.default.fileExists(atPath: path) else { throw .unreadable(path: path, reason: "no such file") }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw .unreadable(path: path, reason: "permission denied")
+        }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)

@@ -11,8 +11,8 @@ import ZeroMQ
 /// owns the monitored sockets. A client refused by the handler shows as `unauthorized-key`; a
 /// client that uses a wrong server key never reaches the handler, but its first message does
 /// not decrypt (`wrong-server-key`); a plaintext client fails on the mechanism
-/// (`mechanism-mismatch`). libzmq retries a refused client every reconnect interval (100 ms by
-/// default), so the counts grow for as long as such a client keeps trying.
+/// (`mechanism-mismatch`, or `handshake-error` when the client hangs up first). A refused client
+/// may reconnect and fail again, so a count is of handshakes, not of clients.
 final class CurveGuard {
     /// A side of the daemon: the ZAP domain, monitor endpoint and status key of its sockets.
     enum Side: String, CaseIterable {
