@@ -111,6 +111,29 @@ struct CurveFixture {
         if intruder == .unknownKey { #expect(curve.lastRefused?.clientKey != nil) }
     }
 
+    @Test func aReloadAuthorizesANewPublisherKey() throws {
+        let keys = try CurveFixture()
+        defer { keys.remove() }
+        let toml = smallModelTOML(extra: keys.daemonTOML)
+        let harness = try DaemonHarness(toml: toml, controlCurve: keys.operatorCredentials)
+        defer { harness.removeState() }
+        let newcomer = try CurveKeyPair.generate()
+        let credentials = CurveClientCredentials(keys: newcomer, serverKey: keys.server.publicKey)
+        #expect(throws: PublishError.self) {
+            var options = PublishOptions(endpoint: harness.endpoints.ingest[0], stream: "web-2", waitSeconds: 1)
+            options.curve = credentials
+            _ = try Publisher.publish(values: demoVectors(count: 5, seed: 5), dimension: 12, options: options)
+        }
+        // Its .pub joins the folder; SIGHUP (here: the reload request it leads to) reads it.
+        try CurveKeyFile.write(newcomer, prefix: keys.folder + "/publishers/web-2")
+        var reloaded = try DaemonConfiguration.parse(toml: toml)
+        reloaded.daemon.stateDirectory = harness.stateDirectory
+        harness.daemon.requestReload(reloaded)
+        try harness.waitForStatus { _ in (try? harness.document().daemon.curve?.ingestKeys) == 2 }
+        try harness.publish(stream: "web-2", values: demoVectors(count: 5, seed: 5), dimension: 12, curve: credentials)
+        try harness.waitForStatus { $0.streams.contains { $0.name == "web-2" && $0.received == 5 } }
+    }
+
     @Test func aPublisherWithoutTheRightKeysIsToldSoByAectlPublish() throws {
         let keys = try CurveFixture()
         defer { keys.remove() }
