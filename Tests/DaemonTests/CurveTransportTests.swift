@@ -134,6 +134,27 @@ struct CurveFixture {
         try harness.waitForStatus { $0.streams.contains { $0.name == "web-2" && $0.received == 5 } }
     }
 
+    @Test func aedIsTheCurveServerOnTheEndpointsItConnectsToo() throws {
+        let keys = try CurveFixture()
+        defer { keys.remove() }
+        let endpoint = "tcp://127.0.0.1:\(freeTCPPort())"
+        let harness = try DaemonHarness(
+            toml: smallModelTOML(extra: keys.daemonTOML + "\nconnect = [\"\(endpoint)\"]"), controlCurve: keys.operatorCredentials)
+        defer { harness.removeState() }
+        var options = PublishOptions(endpoint: endpoint, stream: "bound", bind: true)
+        options.curve = keys.publisherCredentials
+        _ = try Publisher.publish(values: demoVectors(count: 20, seed: 6), dimension: 12, options: options)
+        try harness.waitForStatus { $0.streams.first { $0.name == "bound" }?.received == 20 }
+        // A binding publisher with a key aed does not list finds no subscriber, and is counted.
+        options.curve = CurveClientCredentials(keys: try CurveKeyPair.generate(), serverKey: keys.server.publicKey)
+        options.waitSeconds = 1.5
+        #expect(throws: PublishError.self) {
+            _ = try Publisher.publish(values: demoVectors(count: 20, seed: 7), dimension: 12, options: options)
+        }
+        try harness.waitForStatus { _ in (try? harness.document().daemon.curve?.ingestRefused["unauthorized-key"] ?? 0) ?? 0 >= 1 }
+        #expect(try harness.client.status().streams.map(\.name) == ["bound"])
+    }
+
     @Test func aPublisherWithoutTheRightKeysIsToldSoByAectlPublish() throws {
         let keys = try CurveFixture()
         defer { keys.remove() }
