@@ -30,7 +30,8 @@ let package = Package(
         // A Swift wrapper over libzmq's C API.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
         // The wire format (publisher to aed) and the control messages (aectl to aed).
-        .target(name: "Wire", dependencies: ["ZeroMQ"], swiftSettings: strict),
+        // (It names detectors and their diagnostics with the Detectors' own types.)
+        .target(name: "Wire", dependencies: ["ZeroMQ", "Detectors"], swiftSettings: strict),
         // The SQLite store: models, thresholds, training runs, alerts.
         .target(
             name: "Store",

@@ -47,6 +47,9 @@ public struct EvalCommand: ParsableCommand {
     @Option(help: "The maximum number of training epochs, exactly (default: the detectors' default, raised on small data to reach a minimum number of steps).")
     public var epochs: Int?
 
+    @Flag(help: "Also measure the alerts' feature attributions: normal test rows with one feature moved by 4, 8 and 16 training standard deviations, and how often each attribution method names it first.")
+    public var attribution = false
+
     @Flag(help: "Print one JSON object instead of text.")
     public var json = false
 
@@ -91,7 +94,8 @@ public struct EvalCommand: ParsableCommand {
         return try Evaluation.run(
             kind: kind, train: files.train, test: files.test, labels: files.labels, options: options,
             targetFalsePositiveRate: falsePositiveRate, method: method,
-            holdout: holdout == "blocks" ? .blocks(holdoutFraction: holdoutFraction) : .validation)
+            holdout: holdout == "blocks" ? .blocks(holdoutFraction: holdoutFraction) : .validation,
+            measuresAttribution: attribution)
     }
 
     /// Evaluates and prints the report (text, or one JSON object with `--json`) on stdout.

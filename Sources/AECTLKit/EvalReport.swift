@@ -45,6 +45,14 @@ public struct EvalReport: Sendable, Codable, Equatable {
     public var constantFeatures: [Int]
     /// The fit report's diagnostics (e.g. the VAE's KL per latent dimension).
     public var diagnostics: [String: Double]
+    /// A VAE's use of its latent space after the fit (KL per latent dimension, active units).
+    public var latentHealth: LatentHealth? = nil
+    /// With `--attribution`: how often each attribution method's top feature is the one moved,
+    /// per method and shift (`attributionShifts`), on up to 500 normal test rows.
+    public var attribution: [AttributionAccuracy]? = nil
+
+    /// The shifts `--attribution` measures, in training standard deviations.
+    public static let attributionShifts: [Double] = [4, 8, 16]
 
     /// The human-readable summary, a few lines.
     public var text: String {
@@ -57,6 +65,17 @@ public struct EvalReport: Sendable, Codable, Equatable {
         ]
         if !constantFeatures.isEmpty {
             lines.append("constant in training (clamped to +-3 standardized): features \(constantFeatures.map(String.init).joined(separator: ", "))")
+        }
+        if let attribution, !attribution.isEmpty {
+            for method in FeatureAttribution.Method.allCases {
+                let rates = attribution.filter { $0.method == method }
+                    .map { "\(Int($0.shift))σ \(f($0.topOneRate, 3))" }.joined(separator: ", ")
+                let vectors = attribution.first { $0.method == method }?.vectors ?? 0
+                lines.append("attribution \(method.rawValue): top-1 names the moved feature in \(rates) (\(vectors) normal rows)")
+            }
+        }
+        if let latentHealth {
+            lines.append("latent space: " + (latentHealth.state == .collapsed ? "WARNING: " : "") + latentHealth.summary)
         }
         return lines.joined(separator: "\n")
     }

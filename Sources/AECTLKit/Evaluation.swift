@@ -40,7 +40,8 @@ public enum Evaluation {
     ///   labels lack a class.
     public static func run(
         kind: DetectorKind, train: CSVMatrix, test: CSVMatrix, labels: [Int], options: DetectorOptions,
-        targetFalsePositiveRate: Double, method: ThresholdMethod, holdout: EvalHoldout = .validation
+        targetFalsePositiveRate: Double, method: ThresholdMethod, holdout: EvalHoldout = .validation,
+        measuresAttribution: Bool = false
     ) throws -> EvalReport {
         let trainTensor = Tensor(shape: [train.rows, train.columns], scalars: train.values)
         let testTensor = Tensor(shape: [test.rows, test.columns], scalars: test.values)
@@ -75,6 +76,21 @@ public enum Evaluation {
         } catch {
             constant = []
         }
+        var attribution: [AttributionAccuracy]?
+        if measuresAttribution {
+            let normalRows = labels.enumerated().filter { $0.element == 0 }.map(\.offset)
+            let normal = testTensor.gatheringRows(normalRows)
+            attribution = []
+            for attributionMethod in FeatureAttribution.Method.allCases {
+                for shift in EvalReport.attributionShifts {
+                    if let accuracy = AttributionAccuracy.measure(
+                        detector, normal: normal, shift: shift, method: attributionMethod, seed: options.seed)
+                    {
+                        attribution?.append(accuracy)
+                    }
+                }
+            }
+        }
         return EvalReport(
             detector: kind.rawValue, holdout: holdout.name, trainRows: train.rows, testRows: test.rows, features: train.columns,
             anomalies: metrics.anomalies, auroc: metrics.auroc, auprc: metrics.auprc, bestF1: metrics.bestF1,
@@ -82,6 +98,7 @@ public enum Evaluation {
             threshold: threshold, testFalsePositiveRate: Double(falsePositives) / Double(max(normals, 1)),
             testRecall: Double(truePositives) / Double(max(metrics.anomalies, 1)), epochs: report.epochs,
             finalTrainLoss: report.finalTrainLoss, finalValidationLoss: report.finalValidationLoss, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds,
-            constantFeatures: constant, diagnostics: report.diagnostics)
+            constantFeatures: constant, diagnostics: report.diagnostics, latentHealth: report.latentHealth,
+            attribution: attribution)
     }
 }

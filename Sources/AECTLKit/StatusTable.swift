@@ -113,6 +113,19 @@ public enum StatusTable {
             lines.append("events:")
             lines.append(contentsOf: eventLines)
         }
+        var latentLines: [String] = []
+        for stream in status.streams {
+            for model in stream.models {
+                guard let health = model.latentHealth else { continue }
+                let mark = health.state == .collapsed ? "WARNING: " : ""
+                latentLines.append("  \(stream.name) \(model.detector) v\(model.version): \(mark)\(health.summary)")
+            }
+        }
+        if !latentLines.isEmpty {
+            lines.append("")
+            lines.append("VAE latent space (Burda et al.: a unit is active when its posterior mean varies, variance > 0.01):")
+            lines.append(contentsOf: latentLines)
+        }
         var rejectionLines: [String] = []
         for stream in status.streams where !stream.rejected.isEmpty {
             rejectionLines.append("  \(stream.name): \(reasons(stream.rejected))")

@@ -157,6 +157,9 @@ public final class AnomalyDaemon: @unchecked Sendable {
         // 10k vectors/s with the default 2 threads, 16 µs with 1; p99 latency 4.0 ms -> 0.4 ms).
         // Scoring and training each call BLAS on their own thread.
         BLAS.setThreadCount(1)
+        let extender = StartTimeoutExtender(notifier: notifier)
+        extender?.start()
+        defer { extender?.stop() }
         let config = configuration.withLock { $0 }
         try config.daemon.checkControlTransport()
         let stateDirectory = config.daemon.stateDirectory
@@ -170,6 +173,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
             throw DaemonError.store(reason: "\(error)")
         }
         self.store = store
+        extender?.enter("restoring streams, models and retrain buffers")
         let restored: [String: StreamRuntime]
         do {
             restored = try restore(store: store, configuration: config)
@@ -332,6 +336,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
                         BufferSnapshotWrite.floats(snapshot.values),
                         censored: snapshot.censored.map(BufferSnapshotWrite.counts) ?? [])
                 }
+                let recentRuns = try store.trainingRuns(stream: record.name, limit: 50)
                 for active in try store.activeModels(stream: record.name) {
                     guard let kind = DetectorKind(rawValue: active.model.detector) else { continue }
                     guard settings.detectors.contains(kind) else {
@@ -350,14 +355,16 @@ public final class AnomalyDaemon: @unchecked Sendable {
                                 thresholdMethod: active.threshold.method,
                                 targetFalsePositiveRate: active.threshold.targetFalsePositiveRate,
                                 version: active.model.version, modelID: active.model.id, created: active.model.created,
-                                trainLoss: active.model.trainLoss, validationLoss: active.model.validationLoss))
+                                trainLoss: active.model.trainLoss, validationLoss: active.model.validationLoss,
+                                latentHealth: Trainer.latentHealth(
+                                    document: recentRuns.first { $0.run.modelID == active.model.id }?.run.latentHealth)))
                     } catch {
                         logger.error("cannot load stored model; the stream retrains",
                             metadata: ["stream": "\(record.name)", "detector": "\(kind.rawValue)", "error": "\(error)"])
                     }
                 }
                 // Resume the retrain clock from the last run instead of retraining at once.
-                if let last = try store.trainingRuns(stream: record.name, limit: 1).first {
+                if let last = recentRuns.first {
                     runtime.lastTrainingRequest = last.run.finished
                 }
                 streams[record.name] = runtime
@@ -379,11 +386,13 @@ public final class AnomalyDaemon: @unchecked Sendable {
         guard let runs = try? store.trainingRuns(stream: stream, limit: 20) else { return [] }
         return runs.reversed().map { record in
             let run = record.run
-            return TrainingRunSummary(
+            var summary = TrainingRunSummary(
                 detector: run.detector, outcome: run.outcome.rawValue, reason: run.reason, started: run.started,
                 finished: run.finished, samples: run.samples, epochs: run.epochs, trainLoss: run.trainLoss,
                 validationLoss: run.validationLoss, threshold: nil, heldOutFalsePositiveRate: nil,
                 modelVersion: runtime.models.first { $0.modelID == run.modelID }?.version, trigger: "restored")
+            summary.latentHealth = Trainer.latentHealth(document: run.latentHealth)
+            return summary
         }
     }
 }

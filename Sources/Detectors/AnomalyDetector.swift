@@ -31,10 +31,13 @@ public struct FitReport: Sendable, Codable, Equatable {
     public var seed: UInt64
     /// Extra diagnostics by name, e.g. `"kl.latent.3"` for a VAE's KL per latent dimension (nats).
     public var diagnostics: [String: Double]
+    /// A VAE's use of its latent space on the training data (posterior collapse); nil for the
+    /// other detectors.
+    public var latentHealth: LatentHealth?
 
     public init(
         trainLosses: [Double], validationLosses: [Double], epochs: Int, samples: Int,
-        seconds: Double, seed: UInt64, diagnostics: [String: Double] = [:]
+        seconds: Double, seed: UInt64, diagnostics: [String: Double] = [:], latentHealth: LatentHealth? = nil
     ) {
         self.trainLosses = trainLosses
         self.validationLosses = validationLosses
@@ -43,6 +46,7 @@ public struct FitReport: Sendable, Codable, Equatable {
         self.seconds = seconds
         self.seed = seed
         self.diagnostics = diagnostics
+        self.latentHealth = latentHealth
     }
 
     /// The last training loss, or `nil` before any epoch ran.
@@ -79,6 +83,9 @@ public protocol AnomalyDetector: Sendable {
     var kind: DetectorKind { get }
     /// The dimension of the vectors this detector scores.
     var featureCount: Int { get }
+    /// The standardization fitted on the training data (its means are the baseline of
+    /// `FeatureAttribution`'s replacement).
+    var scaler: StandardScaler { get }
 
     /// The anomaly score of each row of `batch` (`[samples, features]`) -> `[samples]`;
     /// higher is more anomalous, always finite for finite input.

@@ -35,7 +35,8 @@ extension VariationalAutoencoder {
     ///
     /// The validation loss is the negative ELBO of the validation split with fixed noise (deterministic).
     /// The report's diagnostics carry `"kl.latent.<j>"`, the mean KL of latent dimension `j` on the
-    /// training split in nats (near 0 = collapsed to the prior), and `"kl.total"`.
+    /// training split in nats (near 0 = collapsed to the prior), `"kl.total"` and
+    /// `"latent.activeUnits"`; its `latentHealth` the same with each unit's activity.
     /// - Throws: `DetectorError` for bad options or data, too few samples, divergence.
     public static func fit(data: Tensor, options: DetectorOptions) throws -> (VariationalAutoencoder, FitReport) {
         let started = Date()
@@ -67,12 +68,13 @@ extension VariationalAutoencoder {
                 + [NamedParameter(name: "likelihood.rawVariance", variable: rawVariance)],
             loss: loss, validationLoss: validationLoss)
         let model = snapshot()
-        let perDimension = model.klDivergencePerDimension(scaler.inverseTransform(loop.train))
-        var diagnostics: [String: Double] = ["kl.total": perDimension.reduce(0, +)]
-        for (j, kl) in perDimension.enumerated() { diagnostics["kl.latent.\(j)"] = kl }
+        let health = model.latentHealth(scaler.inverseTransform(loop.train))
+        var diagnostics: [String: Double] = ["kl.total": health.totalKL, "latent.activeUnits": Double(health.activeUnits)]
+        for (j, kl) in health.klPerDimension.enumerated() { diagnostics["kl.latent.\(j)"] = kl }
         let report = FitReport(
             trainLosses: result.train, validationLosses: result.validation, epochs: result.epochs,
-            samples: loop.train.shape[0], seconds: Date().timeIntervalSince(started), seed: options.seed, diagnostics: diagnostics)
+            samples: loop.train.shape[0], seconds: Date().timeIntervalSince(started), seed: options.seed,
+            diagnostics: diagnostics, latentHealth: health)
         return (model, report)
     }
 }

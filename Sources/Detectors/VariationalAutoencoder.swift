@@ -259,16 +259,29 @@ public struct VariationalAutoencoder: AnomalyDetector {
     /// The analytic KL per latent dimension averaged over the rows, `0.5 (mean^2 + exp(logVariance) - 1 - logVariance)`,
     /// `[latentDimensions]`, in nats; dimensions near 0 have collapsed to the prior.
     public func klDivergencePerDimension(_ batch: Tensor) -> [Double] {
+        latentHealth(batch).klPerDimension
+    }
+
+    /// The latent space's use on `batch` (`[samples, features]`, raw units): the KL divergence
+    /// per latent dimension and the variance over samples of each posterior mean (Burda et al.,
+    /// 2016: a unit with variance above 0.01 is active). Empty `batch`: every value 0.
+    public func latentHealth(_ batch: Tensor) -> LatentHealth {
         let posterior = encode(standardized: scaler.transform(batch))
         let n = batch.shape[0], l = latentDimensions
         var kl = [Double](repeating: 0, count: l)
+        var sum = [Double](repeating: 0, count: l)
+        var sumOfSquares = [Double](repeating: 0, count: l)
         for r in 0..<n {
             for j in 0..<l {
                 let m = Double(posterior.mean.scalars[r * l + j]), lv = Double(posterior.logVariance.scalars[r * l + j])
                 kl[j] += 0.5 * (m * m + exp(lv) - 1 - lv)
+                sum[j] += m
+                sumOfSquares[j] += m * m
             }
         }
-        return kl.map { $0 / Double(max(n, 1)) }
+        let count = Double(max(n, 1))
+        let activity = (0..<l).map { j in max(0, sumOfSquares[j] / count - (sum[j] / count) * (sum[j] / count)) }
+        return LatentHealth(klPerDimension: kl.map { $0 / count }, activity: activity)
     }
 
     /// Each feature's share of the importance-weighted squared reconstruction error (divided by the

@@ -27,6 +27,7 @@ enum Schema {
         Migration(version: 3, name: "alert-episodes", apply: v3AlertEpisodes),
         Migration(version: 4, name: "level-shifts", apply: v4LevelShifts),
         Migration(version: 5, name: "censored-counts", apply: v5CensoredCounts),
+        Migration(version: 6, name: "latent-health", apply: v6LatentHealth),
     ]
 
     /// Version 1: streams, models (one active per stream and detector), thresholds, training
@@ -161,6 +162,15 @@ enum Schema {
         try db.execute(sql: """
             ALTER TABLE buffer_snapshots ADD COLUMN censored BLOB
                 CHECK (censored IS NULL OR length(censored) = count * 4);
+            """)
+    }
+
+    /// Version 6: a VAE's training run keeps its latent health (KL per latent dimension, each
+    /// unit's activity) as a JSON object; NULL for other detectors and for earlier runs.
+    private static func v6LatentHealth(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE training_runs ADD COLUMN latent_health TEXT
+                CHECK (latent_health IS NULL OR json_valid(latent_health));
             """)
     }
 

@@ -17,6 +17,9 @@ extension Store {
             throw StoreError.invalidArgument(
                 "samples (\(run.samples)) and epochs (\(run.epochs)) must be >= 0")
         }
+        if let document = run.latentHealth, document.first != "{" {
+            throw StoreError.invalidArgument("a latent health document must be a JSON object")
+        }
         for (name, loss) in [("trainLoss", run.trainLoss), ("validationLoss", run.validationLoss)] {
             if let loss, !loss.isFinite {
                 throw StoreError.invalidArgument("\(name) must be finite or nil, got \(loss)")
@@ -34,13 +37,13 @@ extension Store {
             try db.execute(
                 sql: """
                     INSERT INTO training_runs (stream_id, detector, started, finished, outcome,
-                        reason, samples, epochs, train_loss, validation_loss, model_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        reason, samples, epochs, train_loss, validation_loss, model_id, latent_health)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     streamID, run.detector, run.started, run.finished, run.outcome.rawValue,
                     run.reason, run.samples, run.epochs, run.trainLoss, run.validationLoss,
-                    run.modelID,
+                    run.modelID, run.latentHealth,
                 ])
             return TrainingRunRecord(id: db.lastInsertedRowID, run: run)
         }
@@ -85,7 +88,7 @@ extension Store {
 
     static let runColumns = """
         r.id, s.name, r.detector, r.started, r.finished, r.outcome, r.reason, r.samples, \
-        r.epochs, r.train_loss, r.validation_loss, r.model_id
+        r.epochs, r.train_loss, r.validation_loss, r.model_id, r.latent_health
         """
 
     static func decodeRun(_ row: Row) throws -> TrainingRunRecord {
@@ -99,7 +102,7 @@ extension Store {
             outcome: outcome, reason: try row.decode(atIndex: 6),
             samples: try row.decode(atIndex: 7), epochs: try row.decode(atIndex: 8),
             trainLoss: try row.decode(atIndex: 9), validationLoss: try row.decode(atIndex: 10),
-            modelID: try row.decode(atIndex: 11))
+            modelID: try row.decode(atIndex: 11), latentHealth: try row.decode(atIndex: 12))
         return TrainingRunRecord(id: try row.decode(atIndex: 0), run: run)
     }
 }

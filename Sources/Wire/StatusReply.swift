@@ -1,3 +1,4 @@
+import Detectors
 /// The reply to `{"cmd": "status"}`: the daemon, ingest counters and every stream.
 ///
 /// Every part is optional or defaulted so the daemon can fill what it knows and older clients
@@ -325,16 +326,21 @@ public struct ModelStatus: Codable, Sendable, Equatable {
     public var validationLoss: Double?
     /// The calibrated threshold.
     public var threshold: ThresholdStatus?
+    /// A VAE's use of its latent space after the fit that made this model (KL per latent
+    /// dimension, active units, posterior collapse); nil for other detectors and for models
+    /// trained before aed recorded it.
+    public var latentHealth: LatentHealth?
 
     /// Creates a model status.
     public init(detector: String, version: Int, created: Double, trainLoss: Double? = nil,
-                validationLoss: Double? = nil, threshold: ThresholdStatus? = nil) {
+                validationLoss: Double? = nil, threshold: ThresholdStatus? = nil, latentHealth: LatentHealth? = nil) {
         self.detector = detector
         self.version = version
         self.created = created
         self.trainLoss = trainLoss
         self.validationLoss = validationLoss
         self.threshold = threshold
+        self.latentHealth = latentHealth
     }
 }
 

@@ -1,3 +1,4 @@
+import Detectors
 import Foundation
 
 /// The outcome of one detector's training run, as aed's status reply carries it (each stream's
@@ -31,6 +32,9 @@ public struct TrainingRunSummary: Sendable, Codable, Equatable {
     /// What started the run (`minimum-samples`, `interval`, `samples`, `request`, `restored`);
     /// nil from a daemon that did not report it.
     public var trigger: String?
+    /// A VAE's use of its latent space after this run's fit (KL per latent dimension, active
+    /// units); nil for other detectors, runs that did not fit, and older daemons.
+    public var latentHealth: LatentHealth?
 
     /// Creates a summary; see the properties.
     public init(

@@ -59,6 +59,23 @@ import Wire
         #expect(report.auprc > 0.5 && report.bestF1 > 0.5)
         #expect(report.threshold.method == .quantile && report.threshold.sampleCount == 80)
         #expect(report.text.contains("AUROC"))
+        // Only the VAE reports its latent space.
+        #expect(report.text.contains("latent space: ") == (detector == "vae"), "\(report.text)")
+        #expect((report.latentHealth != nil) == (detector == "vae"))
+        #expect(report.attribution == nil && !report.text.contains("attribution"))
+    }
+
+    @Test func attributionIsMeasuredOnRequest() throws {
+        let folder = try Self.dataset()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = try Self.command(folder, ["--detector", "ae", "--false-positive-rate", "0.05", "--attribution"]).evaluate()
+        let measured = try #require(report.attribution)
+        #expect(measured.count == 6)
+        #expect(Set(measured.map(\.method)) == [.replacement, .contribution])
+        #expect(Set(measured.map(\.shift)) == [4, 8, 16])
+        // 100 normal test rows, each probed once.
+        #expect(measured.allSatisfy { $0.vectors == 100 && $0.topOneRate >= 0 && $0.topOneRate <= 1 })
+        #expect(report.text.contains("attribution replacement: top-1 names the moved feature in 4σ"))
     }
 
     @Test(arguments: ["ae", "vae", "pca"])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Detectors
 import Testing
 import Wire
 
@@ -76,6 +77,34 @@ import Wire
         #expect(table.contains("dim 10"))
         // Without details (an older daemon) it still renders.
         #expect(StatusTable.render(reply, details: nil).contains("web-1"))
+    }
+
+    @Test func aVAEsLatentSpaceIsShownAndACollapseIsAWarning() throws {
+        func reply(_ health: LatentHealth?) -> StatusReply {
+            StatusReply(
+                daemon: DaemonStatus(version: "0.1.0", uptimeSeconds: 1, pid: 1, endpoints: EndpointsStatus(control: "ipc://x")),
+                ingest: IngestStatus(),
+                streams: [
+                    StreamStatus(
+                        name: "two-clusters", state: .scoring, received: 1, bufferSize: 1,
+                        models: [ModelStatus(detector: "vae", version: 2, created: 0, latentHealth: health)])
+                ])
+        }
+        let partly = StatusTable.render(
+            reply(LatentHealth(klPerDimension: [0, 1.93, 0.001, 0], activity: [0, 0.7, 0.002, 0])), details: nil)
+        #expect(partly.contains("VAE latent space"))
+        #expect(partly.contains(
+            "  two-clusters vae v2: 1 of 4 latent units active (KL 0.00 1.93 0.00 0.00 nats): posterior partly collapsed\n"))
+        let collapsed = StatusTable.render(reply(LatentHealth(klPerDimension: [0, 0], activity: [0, 0])), details: nil)
+        #expect(collapsed.contains("two-clusters vae v2: WARNING: 0 of 2 latent units active"))
+        #expect(!StatusTable.render(reply(nil), details: nil).contains("latent"))
+        // --json carries it, and a reply without it (an older daemon) decodes.
+        let encoded = try JSONEncoder().encode(reply(LatentHealth(klPerDimension: [0.5], activity: [0.3])))
+        let decoded = try JSONDecoder().decode(StatusReply.self, from: encoded)
+        #expect(decoded.streams.first?.models.first?.latentHealth?.activeUnits == 1)
+        let older = try JSONDecoder().decode(
+            ModelStatus.self, from: Data(#"{"detector": "vae", "version": 1, "created": 0}"#.utf8))
+        #expect(older.latentHealth == nil)
     }
 
     @Test func storageHealthIsOneLine() throws {

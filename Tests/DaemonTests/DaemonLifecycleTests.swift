@@ -1,5 +1,6 @@
 import AECTLKit
 import Daemon
+import Detectors
 import Foundation
 import Testing
 import Wire
@@ -18,6 +19,10 @@ import ZeroMQ
         #expect(versions == ["ae v1", "vae v1"])
         #expect(trained.streams[0].models.allSatisfy { ($0.threshold?.value ?? .nan).isFinite })
         #expect(trained.streams[0].lastTrainingRun?.outcome == "trained")
+        // The VAE's latent space is measured (KL per latent dimension, active units); the AE has none.
+        let health = try #require(trained.streams[0].models.first { $0.detector == "vae" }?.latentHealth)
+        #expect(health.klPerDimension.count == health.latentDimensions && health.latentDimensions > 0)
+        #expect(trained.streams[0].models.first { $0.detector == "ae" }?.latentHealth == nil)
         // New vectors are scored.
         let before = trained.streams[0].scored
         try first.publish(stream: "web-1", values: demoVectors(count: 200, seed: 2), dimension: 12)
@@ -41,6 +46,9 @@ import ZeroMQ
         #expect(after.streams[0].state == .scoring)
         let document = try second.document()
         #expect(document.streams[0].runs.map(\.finished) == runsBefore.map(\.finished))
+        // The latent health came back from the store with the model and its run.
+        #expect(after.streams[0].models.first { $0.detector == "vae" }?.latentHealth == health)
+        #expect(document.streams[0].runs.first { $0.detector == "vae" }?.latentHealth == health)
         second.stop()
     }
 

@@ -33,6 +33,15 @@ import Wire
         #expect(throws: ConfigurationError.self) { try DaemonConfiguration.parse(toml: "[daemon]\nmax_queue_bytes = 0\n") }
     }
 
+    @Test func receiveHighWaterMarkIsAConfigKeyWithA10000Default() throws {
+        #expect(DaemonSettings().receiveHighWaterMark == 10_000)
+        let configuration = try DaemonConfiguration.parse(toml: "[daemon]\nreceive_high_water_mark = 500\n")
+        #expect(configuration.daemon.receiveHighWaterMark == 500)
+        #expect(throws: ConfigurationError.self) {
+            try DaemonConfiguration.parse(toml: "[daemon]\nreceive_high_water_mark = 0\n")
+        }
+    }
+
     @Test func messagesOverTheQueueBudgetAreDroppedAndCountedOnTheirStream() throws {
         let harness = try DaemonHarness(toml: "[daemon]\nmax_queue_bytes = 4096\n" + smallModelTOML())
         defer { harness.removeState() }

@@ -64,6 +64,50 @@ final class NotifyListener {
         #expect(listener.receive() == "STATUS=a b")
         #expect(notifier.stopping())
         #expect(listener.receive() == "STOPPING=1")
+        #expect(notifier.extendTimeout(seconds: 30, status: "starting: x"))
+        #expect(listener.receive() == "EXTEND_TIMEOUT_USEC=30000000\nSTATUS=starting: x")
+    }
+
+    @Test func startExtensionsComeUntilStoppedAndNameTheStep() throws {
+        let listener = try NotifyListener(abstract: false)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.path])
+        let extender = try #require(StartTimeoutExtender(notifier: notifier, period: 0.05, grant: 2, limit: 3_600))
+        extender.start()
+        #expect(listener.receive() == "EXTEND_TIMEOUT_USEC=2000000\nSTATUS=starting: opening the store")
+        extender.enter("restoring")
+        var named = false
+        for _ in 0..<100 where !named {
+            named = listener.receive() == "EXTEND_TIMEOUT_USEC=2000000\nSTATUS=starting: restoring"
+        }
+        #expect(named)
+        extender.stop()
+        listener.drain()
+        // Stopped: nothing more within the listener's receive timeout (100 periods).
+        #expect(listener.receive() == nil)
+    }
+
+    @Test func startExtensionsStopAtTheirLimitAndNeedSystemd() throws {
+        let listener = try NotifyListener(abstract: false)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.path])
+        // An extension that would reach past the limit is not sent: a wedged start still times out.
+        let extender = try #require(StartTimeoutExtender(notifier: notifier, period: 0.05, grant: 10, limit: 5))
+        extender.start()
+        #expect(listener.receive() == nil)
+        extender.stop()
+        #expect(StartTimeoutExtender(notifier: SystemdNotifier(environment: [:])) == nil)
+    }
+
+    @Test func aDaemonExtendsItsStartTimeoutBeforeReady() throws {
+        let listener = try NotifyListener(abstract: false)
+        let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": listener.path])
+        let harness = try DaemonHarness(toml: smallModelTOML(), notifier: notifier)
+        defer {
+            harness.stop()
+            harness.removeState()
+        }
+        var messages: [String] = []
+        while let message = listener.receive(), !message.hasPrefix("READY=1") { messages.append(message) }
+        #expect(messages.first?.hasPrefix("EXTEND_TIMEOUT_USEC=30000000\nSTATUS=starting: ") == true, "\(messages)")
     }
 
     @Test func disabledWithoutSocket() {

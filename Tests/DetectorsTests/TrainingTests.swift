@@ -56,5 +56,37 @@ import Tensor
         #expect(sorted[0] < 0.1, "a collapsed dimension is visible: \(perDimension)")
         #expect(abs((report.diagnostics["kl.total"] ?? 0) - perDimension.reduce(0, +)) < 1e-9)
         #expect(vae.klDivergencePerDimension(data).count == 4)
+        // Burda et al.'s active units agree: the used dimension is active, a collapsed one not.
+        let health = try #require(report.latentHealth)
+        #expect(health.klPerDimension == perDimension)
+        #expect(health.latentDimensions == 4)
+        #expect(health.activeUnits >= 1 && health.activeUnits < 4, "\(health)")
+        #expect(health.state == .partlyCollapsed)
+        #expect(report.diagnostics["latent.activeUnits"] == Double(health.activeUnits))
+        let used = try #require(perDimension.indices.max { perDimension[$0] < perDimension[$1] })
+        let idle = try #require(perDimension.indices.min { perDimension[$0] < perDimension[$1] })
+        #expect(health.activity[used] > LatentHealth.activityThreshold)
+        #expect(health.activity[idle] <= LatentHealth.activityThreshold)
+    }
+
+    @Test func vaeOnDataWithAsManyFactorsAsLatentUnitsUsesThemAll() throws {
+        let data = TestData.lowRank(rows: 800, features: 8, rank: 2, noise: 0.05, seed: 65)
+        var options = TestData.smallOptions(epochs: 60)
+        options.latentDimensions = 2
+        options.patience = 10
+        let (_, report) = try VariationalAutoencoder.fit(data: data, options: options)
+        let health = try #require(report.latentHealth)
+        #expect(health.activeUnits == 2, "\(health)")
+        #expect(health.state == .healthy)
+    }
+
+    @Test func latentHealthStatesAndActivityAreTheVarianceOfThePosteriorMean() {
+        let health = LatentHealth(klPerDimension: [0.001, 2.5, 0.0, 0.002], activity: [0.001, 0.9, 0.0, 0.02])
+        #expect(health.activeUnits == 2)
+        #expect(health.state == .partlyCollapsed)
+        #expect(health.summary.hasPrefix("2 of 4 latent units active (KL 0.00 2.50 0.00 0.00 nats)"))
+        #expect(health.summary.hasSuffix("posterior partly collapsed"))
+        #expect(LatentHealth(klPerDimension: [0, 0], activity: [0.001, 0.005]).state == .collapsed)
+        #expect(LatentHealth(klPerDimension: [1, 1], activity: [0.5, 0.2]).state == .healthy)
     }
 }

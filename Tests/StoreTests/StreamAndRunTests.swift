@@ -69,6 +69,33 @@ struct StreamAndRunTests {
         try store.close()
     }
 
+    @Test("a VAE run keeps its latent health document; a version-5 run reads as none")
+    func latentHealthOfARun() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("aed.db")
+        let old = try Store.open(path: path, migratingUpTo: 5)
+        try old.rawWrite("INSERT INTO streams (name, dimension, created) VALUES ('s1', 4, 10)")
+        try old.rawWrite("""
+            INSERT INTO training_runs (stream_id, detector, started, finished, outcome, samples, epochs)
+            VALUES (1, 'vae', 1, 2, 'ok', 300, 5)
+            """)
+        try old.close()
+        let store = try Store.open(path: path)
+        #expect(try store.trainingRuns(stream: "s1").map(\.run.latentHealth) == [nil])
+        let document = #"{"klPerDimension":[0.01,2.5],"activity":[0.001,0.8]}"#
+        let run = try store.recordTrainingRun(NewTrainingRun(
+            stream: "s1", detector: "vae", started: 3, finished: 4, outcome: .ok, samples: 300, epochs: 5,
+            latentHealth: document))
+        #expect(try store.trainingRuns(stream: "s1", limit: 1) == [run])
+        #expect(try store.lastTrainingRuns().first?.run.latentHealth == document)
+        #expect(throws: StoreError.self) {
+            try store.recordTrainingRun(NewTrainingRun(
+                stream: "s1", detector: "vae", started: 5, finished: 6, outcome: .ok, samples: 1, epochs: 1,
+                latentHealth: "[1, 2]"))
+        }
+        try store.close()
+    }
+
     @Test("a retrain buffer snapshot round-trips, is replaced, and checks its shape")
     func bufferSnapshots() throws {
         let directory = try TemporaryDirectory()

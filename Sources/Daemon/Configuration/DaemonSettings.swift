@@ -25,6 +25,12 @@ public struct DaemonSettings: Sendable, Equatable {
     /// is dropped and counted (`queue-full`, under its stream when the name is readable), so a
     /// burst cannot grow aed's memory without bound and the ingest loop never blocks.
     public var maxQueueBytes: Int = 256 << 20
+    /// Most messages libzmq holds for aed per connected publisher before aed reads them
+    /// (`ZMQ_RCVHWM`). Beyond it the publisher's side drops new messages, which aed cannot
+    /// count; aed reads continuously into its own `max_queue_bytes` backlog, where drops are
+    /// counted, so this queue fills only while the ingest thread is descheduled. Bounds
+    /// memory at most `receiveHighWaterMark` × 4 × `maxMessageSize` bytes per publisher.
+    public var receiveHighWaterMark: Int = 10_000
     /// Most streams aed tracks; a new stream beyond it is refused (`stream-limit`, logged), so a
     /// publisher inventing names cannot exhaust memory. A name gets a slot only once it has an
     /// accepted vector, so junk names cannot use the slots up.

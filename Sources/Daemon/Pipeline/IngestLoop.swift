@@ -83,7 +83,7 @@ final class IngestLoop: @unchecked Sendable {
                 // above the decoder's so an oversized frame up to 4x the limit arrives and is
                 // counted as a `size` rejection, while a larger one still cannot exhaust memory.
                 try socket.set(.maximumMessageSize(bytes: Int64(settings.maxMessageSize) * 4))
-                try socket.set(.receiveHighWaterMark(messages: 200_000))
+                try socket.set(.receiveHighWaterMark(messages: Int32(settings.receiveHighWaterMark)))
                 if settings.topics.isEmpty {
                     try socket.subscribe("")
                 } else {

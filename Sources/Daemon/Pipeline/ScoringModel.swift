@@ -25,4 +25,6 @@ struct ScoringModel: Sendable {
     var trainLoss: Double?
     /// Final validation loss, if known.
     var validationLoss: Double?
+    /// A VAE's latent health after its fit, if recorded.
+    var latentHealth: LatentHealth? = nil
 }

@@ -50,7 +50,8 @@ struct StatusReporter {
                         detector: $0.kind.rawValue, version: $0.version, created: $0.created, trainLoss: $0.trainLoss,
                         validationLoss: $0.validationLoss,
                         threshold: ThresholdStatus(
-                            value: $0.threshold, method: $0.thresholdMethod, targetFalsePositiveRate: $0.targetFalsePositiveRate))
+                            value: $0.threshold, method: $0.thresholdMethod, targetFalsePositiveRate: $0.targetFalsePositiveRate),
+                        latentHealth: $0.latentHealth)
                 },
                 lastTrainingRun: runtime.trainingInFlight
                     ? TrainingRunStatus(outcome: "running")

@@ -304,6 +304,7 @@ final class StreamPipeline {
         if old.resolvedControlEndpoint != new.resolvedControlEndpoint { notReloaded.append("daemon.control") }
         if old.alertEndpoint != new.alertEndpoint { notReloaded.append("daemon.alert_publish") }
         if old.maxMessageSize != new.maxMessageSize { notReloaded.append("daemon.max_message_size") }
+        if old.receiveHighWaterMark != new.receiveHighWaterMark { notReloaded.append("daemon.receive_high_water_mark") }
         // The authorized keys reload (the ZAP handler reads them per handshake); the server key
         // and which sides use CURVE are fixed when the sockets are made.
         var curve = old.curve
@@ -325,6 +326,7 @@ final class StreamPipeline {
         applied.daemon.controlEndpoint = old.controlEndpoint
         applied.daemon.alertEndpoint = old.alertEndpoint
         applied.daemon.maxMessageSize = old.maxMessageSize
+        applied.daemon.receiveHighWaterMark = old.receiveHighWaterMark
         configuration = applied
         for (name, runtime) in table.streams {
             let settings = applied.settings(forStream: name)

@@ -205,9 +205,13 @@ final class StreamRuntime {
                     if alertSettings.episodes { for _ in 0..<count { episodes.noteQuiet(detector: kind) } }
                     continue
                 }
-                let contributions = topFeatures(model: model, batch: batch.scalars, rows: rows, limit: alertSettings.topFeatures)
+                // Alerts to store, in order, with growth reports of ended episodes between them;
+                // their top features are computed afterwards, only for these rows (an episode's
+                // later crossings are not stored one by one and need none).
+                var stored: [(row: Int, alert: NewAlert, episode: AlertEpisodeKey?)] = []
+                var writes: [(growth: [AlertWrite], stored: Int)] = []
                 var previous = -1
-                for (index, row) in rows.enumerated() {
+                for row in rows {
                     if alertSettings.episodes {
                         for _ in (previous + 1)..<row { episodes.noteQuiet(detector: kind) }
                         previous = row
@@ -227,16 +231,30 @@ final class StreamRuntime {
                         else { continue }
                         counters.episodes[kind, default: 0] += 1
                         // The episode this one ends is reported before the new one is stored.
-                        appendGrowth(to: &newAlerts)
+                        var growth: [AlertWrite] = []
+                        appendGrowth(to: &growth)
+                        writes.append((growth, stored.count))
                         key = AlertEpisodeKey(stream: name, detector: kind, serial: serial)
                     }
-                    newAlerts.append(
-                        .record(
-                            NewAlert(
-                                stream: name, vectorTime: vectorTime, receiveTime: receiveTime,
-                                detector: kind, anomalyScore: score, threshold: model.threshold,
-                                modelVersion: model.version, topFeatures: contributions[index]),
-                            episode: key))
+                    stored.append((
+                        row,
+                        NewAlert(
+                            stream: name, vectorTime: vectorTime, receiveTime: receiveTime,
+                            detector: kind, anomalyScore: score, threshold: model.threshold,
+                            modelVersion: model.version, topFeatures: []),
+                        key))
+                }
+                let contributions = topFeatures(
+                    model: model, batch: batch.scalars, rows: stored.map(\.row), limit: alertSettings.topFeatures)
+                var nextGrowth = 0
+                for (index, entry) in stored.enumerated() {
+                    while nextGrowth < writes.count && writes[nextGrowth].stored == index {
+                        newAlerts.append(contentsOf: writes[nextGrowth].growth)
+                        nextGrowth += 1
+                    }
+                    var alert = entry.alert
+                    alert.topFeatures = contributions[index]
+                    newAlerts.append(.record(alert, episode: entry.episode))
                 }
                 if alertSettings.episodes {
                     for _ in (previous + 1)..<count { episodes.noteQuiet(detector: kind) }
@@ -363,13 +381,16 @@ final class StreamRuntime {
         }
     }
 
-    /// The `limit` largest feature contributions of each alerting row, as shares of the row's total.
+    /// The `limit` largest feature attributions of each alerting row to store, as shares
+    /// (`FeatureAttribution`'s replacement: the score drop when the feature is set to its
+    /// training mean).
     private func topFeatures(model: ScoringModel, batch: [Float], rows: [Int], limit: Int) -> [[StoredFeatureContribution]] {
-        guard limit > 0, let dimension else { return rows.map { _ in [] } }
+        guard limit > 0, !rows.isEmpty, let dimension else { return rows.map { _ in [] } }
         var values = [Float]()
         values.reserveCapacity(rows.count * dimension)
         for row in rows { values.append(contentsOf: batch[(row * dimension)..<((row + 1) * dimension)]) }
-        let contributions = model.detector.featureContributions(Tensor(shape: [rows.count, dimension], scalars: values))
+        let contributions = FeatureAttribution.attributions(
+            of: model.detector, Tensor(shape: [rows.count, dimension], scalars: values))
         let scalars = contributions.scalars
         guard scalars.count == rows.count * dimension else { return rows.map { _ in [] } }
         return (0..<rows.count).map { index in

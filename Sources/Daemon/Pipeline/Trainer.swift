@@ -93,7 +93,8 @@ final class Trainer: @unchecked Sendable {
                     outcome: TrainingOutcome(rawValue: summary.outcome) ?? .failed, reason: summary.reason,
                     samples: summary.samples, epochs: summary.epochs,
                     trainLoss: summary.trainLoss.flatMap { $0.isFinite ? $0 : nil },
-                    validationLoss: summary.validationLoss.flatMap { $0.isFinite ? $0 : nil }, modelID: modelID))
+                    validationLoss: summary.validationLoss.flatMap { $0.isFinite ? $0 : nil }, modelID: modelID,
+                    latentHealth: summary.latentHealth.flatMap(Self.document)))
         } catch {
             logger.error("could not record training run", metadata: ["stream": "\(stream)", "error": "\(error)"])
         }
@@ -105,6 +106,31 @@ final class Trainer: @unchecked Sendable {
                 "reason": "\(summary.reason ?? "-")", "version": "\(summary.modelVersion.map(String.init) ?? "-")",
                 "seconds": "\(String(format: "%.1f", summary.finished - summary.started))",
             ])
+        logLatentHealth(summary, stream: stream)
+    }
+
+    /// Logs a VAE fit whose posterior collapsed (warning) or partly collapsed (notice).
+    private func logLatentHealth(_ summary: TrainingRunSummary, stream: String) {
+        guard let health = summary.latentHealth, health.state != .healthy else { return }
+        logger.log(
+            level: health.state == .collapsed ? .warning : .notice,
+            "VAE latent space: \(health.summary)",
+            metadata: [
+                "stream": "\(stream)", "detector": "\(summary.detector)", "activeUnits": "\(health.activeUnits)",
+                "latentDimensions": "\(health.latentDimensions)",
+            ])
+    }
+
+    /// `health` as the JSON object the store keeps (nil if it cannot be encoded).
+    static func document(_ health: LatentHealth) -> String? {
+        guard let data = try? JSONEncoder().encode(health) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The latent health a stored training run recorded (nil when none or unreadable).
+    static func latentHealth(document: String?) -> LatentHealth? {
+        guard let document else { return nil }
+        return try? JSONDecoder().decode(LatentHealth.self, from: Data(document.utf8))
     }
 
     /// Splits rows into training and two held-out halves: blocks of 8 consecutive rows, every
@@ -178,6 +204,7 @@ final class Trainer: @unchecked Sendable {
             return finish("failed", "fit failed: \(error)")
         }
         summary.epochs = report.epochs
+        summary.latentHealth = report.latentHealth
         summary.trainLoss = report.finalTrainLoss
         summary.validationLoss = report.finalValidationLoss
         let losses = [report.finalTrainLoss, report.finalValidationLoss].compactMap { $0 }
@@ -233,7 +260,8 @@ final class Trainer: @unchecked Sendable {
             let model = ScoringModel(
                 kind: kind, detector: fitted, threshold: final.value, thresholdMethod: settings.thresholdMethod.rawValue,
                 targetFalsePositiveRate: alpha, version: record.version, modelID: record.id, created: record.created,
-                trainLoss: report.finalTrainLoss, validationLoss: report.finalValidationLoss)
+                trainLoss: report.finalTrainLoss, validationLoss: report.finalValidationLoss,
+                latentHealth: report.latentHealth)
             events.withLock { $0.append(.promoted(stream: job.stream, model: model)) }
         } catch {
             return finish("failed", "could not store the model: \(error)")

@@ -49,6 +49,15 @@ public struct SystemdNotifier: Sendable {
         send("STATUS=\(text.replacingOccurrences(of: "\n", with: " "))")
     }
 
+    /// `EXTEND_TIMEOUT_USEC=...`: the start (or stop) in progress needs `seconds` more, counted
+    /// from now, before systemd's `TimeoutStartSec=` (`TimeoutStopSec=`) gives up on it
+    /// (systemd 236 and later; sd_notify(3)). `status` goes along as `STATUS=`.
+    @discardableResult public func extendTimeout(seconds: Double, status: String? = nil) -> Bool {
+        let micros = UInt64(max(0, seconds) * 1_000_000)
+        let line = "EXTEND_TIMEOUT_USEC=\(micros)"
+        return send(status.map { line + "\nSTATUS=\($0.replacingOccurrences(of: "\n", with: " "))" } ?? line)
+    }
+
     /// `STOPPING=1`: graceful shutdown began.
     @discardableResult public func stopping() -> Bool { send("STOPPING=1") }
 

@@ -22,12 +22,16 @@ public struct NewTrainingRun: Sendable, Equatable {
     public var validationLoss: Double?
     /// The model promoted by this run, if any.
     public var modelID: Int64?
+    /// A VAE's latent health after the fit, as a JSON object (the daemon stores the Detectors'
+    /// `LatentHealth`); nil for other detectors.
+    public var latentHealth: String?
 
     /// Creates a training run to record.
     public init(
         stream: String, detector: String, started: Double, finished: Double,
         outcome: TrainingOutcome, reason: String? = nil, samples: Int, epochs: Int,
-        trainLoss: Double? = nil, validationLoss: Double? = nil, modelID: Int64? = nil
+        trainLoss: Double? = nil, validationLoss: Double? = nil, modelID: Int64? = nil,
+        latentHealth: String? = nil
     ) {
         self.stream = stream
         self.detector = detector
@@ -40,5 +44,6 @@ public struct NewTrainingRun: Sendable, Equatable {
         self.trainLoss = trainLoss
         self.validationLoss = validationLoss
         self.modelID = modelID
+        self.latentHealth = latentHealth
     }
 }
