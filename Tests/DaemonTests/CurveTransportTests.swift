@@ -155,6 +155,21 @@ struct CurveFixture {
         #expect(try harness.client.status().streams.map(\.name) == ["bound"])
     }
 
+    @Test func ipcIngestStaysPlaintextBesideCurveTcp() throws {
+        let keys = try CurveFixture()
+        defer { keys.remove() }
+        let ipc = "ipc://\(keys.folder)/ingest.sock"
+        let harness = try DaemonHarness(
+            toml: smallModelTOML(extra: keys.daemonTOML), controlCurve: keys.operatorCredentials, extraIngest: [ipc])
+        defer { harness.removeState() }
+        #expect(harness.endpoints.ingest.count == 2)
+        _ = try Publisher.publish(
+            values: demoVectors(count: 10, seed: 8), dimension: 12, options: PublishOptions(endpoint: ipc, stream: "local"))
+        try harness.publish(stream: "remote", values: demoVectors(count: 10, seed: 9), dimension: 12, curve: keys.publisherCredentials)
+        let status = try harness.waitForStatus { $0.streams.map(\.received) == [10, 10] }
+        #expect(status.streams.map(\.name) == ["local", "remote"])
+    }
+
     @Test func aPublisherWithoutTheRightKeysIsToldSoByAectlPublish() throws {
         let keys = try CurveFixture()
         defer { keys.remove() }

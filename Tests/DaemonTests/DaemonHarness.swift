@@ -15,16 +15,18 @@ final class DaemonHarness {
 
     /// Starts aed with `toml` over test defaults (loopback tcp with ephemeral ports; the
     /// control endpoint `controlEndpoint` when given; systemd notifications to `notifier`,
-    /// none by default; `controlCurve`: the control client's CURVE credentials).
+    /// none by default; `controlCurve`: the control client's CURVE credentials; `extraIngest`:
+    /// endpoints bound after the loopback tcp one).
     init(
         toml: String, stateDirectory: String? = nil, controlEndpoint: String? = nil,
-        notifier: SystemdNotifier = SystemdNotifier(environment: [:]), controlCurve: CurveClientCredentials? = nil
+        notifier: SystemdNotifier = SystemdNotifier(environment: [:]), controlCurve: CurveClientCredentials? = nil,
+        extraIngest: [String] = []
     ) throws {
         let directory = stateDirectory ?? NSTemporaryDirectory() + "aed-test-\(UUID().uuidString)"
         self.stateDirectory = directory
         var configuration = try DaemonConfiguration.parse(toml: toml)
         configuration.daemon.stateDirectory = directory
-        configuration.daemon.ingestBinds = ["tcp://127.0.0.1:*"]
+        configuration.daemon.ingestBinds = ["tcp://127.0.0.1:*"] + extraIngest
         configuration.daemon.controlEndpoint = controlEndpoint ?? "tcp://127.0.0.1:*"
         configuration.daemon.statusInterval = 60
         // Loopback tcp control without CURVE, as the tests ask (aed refuses it unless told).
