@@ -21,11 +21,12 @@ import Wire
         return (process, log)
     }
 
-    /// The next notification that is not a periodic `STATUS=` or `WATCHDOG=1` (nil after 5 s
-    /// without any).
+    /// The next notification that is not a periodic `STATUS=`, `WATCHDOG=1` or start-timeout
+    /// extension (`EXTEND_TIMEOUT_USEC=`) (nil after 5 s without any).
     static func nextState(_ listener: NotifyListener) -> String? {
+        let periodic = ["STATUS=", "WATCHDOG=", "EXTEND_TIMEOUT_USEC="]
         while let message = listener.receive() {
-            if !message.hasPrefix("STATUS=") && !message.hasPrefix("WATCHDOG=") { return message }
+            if !periodic.contains(where: { message.hasPrefix($0) }) { return message }
         }
         return nil
     }
