@@ -258,7 +258,7 @@ struct CurveFixture {
         let allowed = try DaemonConfiguration.parse(
             toml: "[daemon]\ncontrol = \"tcp://127.0.0.1:7700\"\ncontrol_allow_plaintext_tcp = true\n")
         try allowed.daemon.checkControlTransport()
-        try DaemonConfiguration.parse(toml: "[daemon]\ncontrol = \"ipc:///tmp/x.sock\"\n").daemon.checkControlTransport()
+        try DaemonConfiguration.parse(toml: "[daemon]\ncontrol = \"ipc://./state/control.sock\"\n").daemon.checkControlTransport()
         var curved = try DaemonConfiguration.parse(toml: keys.daemonTOML)
         curved.daemon.controlEndpoint = "tcp://127.0.0.1:7700"
         try curved.daemon.checkControlTransport()
