@@ -62,6 +62,9 @@ public struct PublishCommand: ParsableCommand {
     @Option(name: .customLong("wait"), help: "Seconds to wait for a subscriber before giving up.")
     public var waitSeconds: Double = 10
 
+    /// CURVE keys for a tcp endpoint of a daemon with CURVE ingest.
+    @OptionGroup public var curve: CurveOptions
+
     public init() {}
 
     public func validate() throws {
@@ -88,6 +91,13 @@ public struct PublishCommand: ParsableCommand {
 
     public func run() throws {
         let report: PublishReport
+        var options = options
+        do {
+            options.curve = try curve.credentials()
+        } catch {
+            FileHandle.standardError.write(Data("aectl publish: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
         do {
             report = try Publisher.publish(csv: file, options: options) { endpoint in
                 if bind { FileHandle.standardError.write(Data("aectl publish: bound \(endpoint)\n".utf8)) }

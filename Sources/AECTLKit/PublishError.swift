@@ -19,7 +19,10 @@ public enum PublishError: Error, Sendable, Equatable, CustomStringConvertible {
         case .badLine(let file, let line, let message): "\(file):\(line): \(message)"
         case .noData(let file): "\(file): no data rows after the header"
         case .noSubscriber(let endpoint, let seconds):
-            "no subscriber for the stream at \(endpoint) within \(seconds) s (is aed running and listening there?)"
+            "no subscriber for the stream at \(endpoint) within \(seconds) s (is aed running and listening there?"
+                + (endpoint.hasPrefix("tcp://")
+                    ? " With CURVE ingest, aed accepts only its server key (--curve-server-key) and an authorized key pair (--curve-key).)"
+                    : ")")
         case .sendTimedOut(let endpoint, let sentVectors):
             "the subscriber at \(endpoint) stopped receiving after \(sentVectors) vectors"
         case .transport(let message): "ZeroMQ: \(message)"

@@ -31,6 +31,9 @@ public struct PublishOptions: Sendable {
     public var waitSeconds: Double
     /// How long one send may block on a full queue before giving up, in milliseconds.
     public var sendTimeoutMilliseconds: Int32
+    /// CURVE credentials for a `tcp://` endpoint of a daemon with CURVE ingest (ignored for
+    /// other transports); nil = plaintext.
+    public var curve: CurveClientCredentials? = nil
 
     /// Creates options; see the properties.
     public init(endpoint: String, stream: String, bind: Bool = false, format: PayloadFormat = .binary, batch: Int = 1,
@@ -119,6 +122,7 @@ public enum Publisher {
             defer { socket.close() }
             try socket.set(.xpubNoDrop(true))
             try socket.set(.sendTimeout(milliseconds: options.sendTimeoutMilliseconds))
+            if let curve = options.curve, options.endpoint.hasPrefix("tcp://") { try socket.makeCurveClient(curve) }
             let endpoint: String
             if options.bind {
                 endpoint = try socket.bind(options.endpoint)

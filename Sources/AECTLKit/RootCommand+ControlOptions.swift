@@ -11,6 +11,9 @@ public struct ControlOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Seconds to wait for aed's reply (more than 0, at most \(Int(Self.maximumTimeout))).")
     public var timeout: Double = 5
 
+    /// CURVE keys for a tcp control endpoint.
+    @OptionGroup public var curve: CurveOptions
+
     /// The longest `--timeout`, in seconds (one day; the socket option holds milliseconds in 32 bits).
     public static let maximumTimeout: Double = 86_400
 
@@ -31,9 +34,13 @@ public struct ControlOptions: ParsableArguments {
     public var endpoint: String { ControlEndpoint.resolve(explicit: control) }
 
     /// A client, or a clear error.
+    ///
+    /// - Throws: `CommandFailure` for bad CURVE options or when no client can be made.
     public func client() throws -> ControlClient {
+        let credentials = try curve.credentials()
         do {
-            return try ControlClient(endpoint: endpoint, timeoutMilliseconds: Int32(clamping: Int(timeout * 1000)))
+            return try ControlClient(
+                endpoint: endpoint, timeoutMilliseconds: Int32(clamping: Int(timeout * 1000)), curve: credentials)
         } catch {
             throw CommandFailure("\(error)")
         }

@@ -8,11 +8,13 @@ public struct AECTL: ParsableCommand {
         abstract: "The operator's command line for aed, the anomaly-detection daemon.",
         discussion: """
             aectl finds aed's control socket through --control, $AED_CONTROL, \
-            /run/aed/control.sock (installed service) or ipc://./state/control.sock.
+            /run/aed/control.sock (installed service) or ipc://./state/control.sock. Over a tcp \
+            endpoint with CURVE, pass aed's public key and your key pair: --curve-server-key and \
+            --curve-key, or $AED_CURVE_SERVER_KEY and $AED_CURVE_KEY (aectl keygen writes key pairs).
             """,
         subcommands: [
             StatusCommand.self, RetrainCommand.self, AlertsCommand.self, PublishCommand.self, EvalCommand.self,
-            DemoCommand.self,
+            DemoCommand.self, KeygenCommand.self,
         ])
 
     public init() {}

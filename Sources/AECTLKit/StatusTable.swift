@@ -10,6 +10,23 @@ public enum StatusTable {
         return "  backlog \(messages) message\(messages == 1 ? "" : "s") (\(Self.bytes(bytes))\(limit))"
     }
 
+    /// `curve: ingest on (3 keys), control on (1 key); refused 12 handshakes (ingest: unauthorized-key 10, ...); last ...`.
+    static func curveLine(_ curve: CurveStatus, now: Double) -> String {
+        func side(_ on: Bool, _ keys: Int) -> String { on ? "on (\(keys) key\(keys == 1 ? "" : "s"))" : "off" }
+        var line = "curve: ingest \(side(curve.ingest, curve.ingestKeys)), control \(side(curve.control, curve.controlKeys))"
+        let total = curve.refusedTotal
+        guard total > 0 else { return line + "; no refused handshakes" }
+        var parts: [String] = []
+        if !curve.ingestRefused.isEmpty { parts.append("ingest: \(reasons(curve.ingestRefused))") }
+        if !curve.controlRefused.isEmpty { parts.append("control: \(reasons(curve.controlRefused))") }
+        line += "; refused \(total) handshake\(total == 1 ? "" : "s") (\(parts.joined(separator: "; ")))"
+        if let last = curve.lastRefused {
+            line += "; last \(last.reason) on \(last.endpoint) \(ago(last.time, now: now))"
+            if let key = last.clientKey { line += " key \(key)" + (last.clientAddress.map { " from \($0)" } ?? "") }
+        }
+        return line
+    }
+
     /// The human-readable status: a header line, one block per stream.
     public static func render(_ status: StatusReply, details: StatusDetails?, now: Double = Date().timeIntervalSince1970) -> String {
         var lines: [String] = []
@@ -19,6 +36,7 @@ public enum StatusTable {
         if let blas = d.blasKernel { lines.append("blas \(blas)") }
         if let storage = d.storage { lines.append(storageLine(storage, now: now)) }
         if let reload = d.reload { lines.append(reloadLine(reload, now: now)) }
+        if let curve = d.curve { lines.append(curveLine(curve, now: now)) }
         lines.append(
             "ingest \((d.endpoints.ingest + d.endpoints.connect).joined(separator: " "))  received \(status.ingest.received)  scored \(status.ingest.scored)  rejected \(status.ingest.rejected.values.reduce(0, +))"
                 + (details?.alertsWritten.map { "  alerts stored \($0)" } ?? "")

@@ -68,8 +68,9 @@ public final class AnomalyDaemon: @unchecked Sendable {
 
     /// Opens the store, restores state, binds sockets and starts the threads (the in-process
     /// driver); returns once every socket is bound.
-    /// - Throws: `DaemonError` when the state folder, the store or a socket cannot be set up;
-    ///   whatever had started is stopped again.
+    /// - Throws: `ConfigurationError` for a tcp control endpoint without CURVE (see
+    ///   `DaemonSettings.checkControlTransport()`); `DaemonError` when the state folder, the
+    ///   store or a socket cannot be set up; whatever had started is stopped again.
     public func start() throws {
         let ingest = try prepare()
         let stages = stages()
@@ -161,6 +162,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
         extender?.start()
         defer { extender?.stop() }
         let config = configuration.withLock { $0 }
+        try config.daemon.checkControlTransport()
         let stateDirectory = config.daemon.stateDirectory
         try DaemonError.createStateDirectory(stateDirectory)
         try lockStateDirectory(stateDirectory)

@@ -9,14 +9,18 @@ public struct ControlClient: Sendable {
     public let endpoint: String
     /// How long to wait for the reply (and to queue the request), in milliseconds.
     public var timeoutMilliseconds: Int32
+    /// CURVE credentials for a `tcp://` endpoint whose daemon uses CURVE (ZeroMQ RFC 26);
+    /// ignored for `ipc://`, which aed keeps plaintext behind file permissions.
+    public var curve: CurveClientCredentials?
     private let context: Context
 
-    /// Creates a client of `endpoint` with a reply timeout.
+    /// Creates a client of `endpoint` with a reply timeout and, for CURVE, `curve`.
     ///
     /// - Throws: `ControlProtocolError.transport` if no ZeroMQ context can be created.
-    public init(endpoint: String, timeoutMilliseconds: Int32 = 5_000) throws(ControlProtocolError) {
+    public init(endpoint: String, timeoutMilliseconds: Int32 = 5_000, curve: CurveClientCredentials? = nil) throws(ControlProtocolError) {
         self.endpoint = endpoint
         self.timeoutMilliseconds = timeoutMilliseconds
+        self.curve = curve
         do {
             self.context = try Context()
         } catch {
@@ -35,6 +39,7 @@ public struct ControlClient: Sendable {
             defer { socket.close() }
             try socket.set(.receiveTimeout(milliseconds: timeout))
             try socket.set(.sendTimeout(milliseconds: timeout))
+            if let curve, endpoint.hasPrefix("tcp://") { try socket.makeCurveClient(curve) }
             // No ZMQ_IMMEDIATE: with libzmq 4.3.4 a REQ that sets it right after another REQ on the
             // same ipc endpoint closed sometimes never completes its connection (send blocked for the
             // whole timeout in about 1 of 3 runs). Without it the request is queued at connect and a

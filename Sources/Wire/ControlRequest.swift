@@ -155,7 +155,10 @@ public enum ControlProtocolError: Error, Sendable, Equatable, CustomStringConver
         case .daemon(let message): "aed: \(message)"
         case .badReply(let message): "bad reply from aed: \(message)"
         case .timeout(let endpoint, let milliseconds):
-            "no reply from aed at \(endpoint) within \(milliseconds) ms (is aed running? see --control or AED_CONTROL)"
+            "no reply from aed at \(endpoint) within \(milliseconds) ms (is aed running? see --control or AED_CONTROL"
+                + (endpoint.hasPrefix("tcp://")
+                    ? "; a CURVE endpoint answers only a client with its server key (--curve-server-key) and an authorized key pair (--curve-key))"
+                    : ")")
         case .transport(let error): "control socket: \(error.text)"
         }
     }

@@ -42,11 +42,14 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// The configuration reloads (SIGHUP) since start: the last one applied and a failure after
     /// it; nil before the first reload and from older daemons.
     public var reload: ReloadStatus?
+    /// CURVE on the tcp endpoints and the handshakes refused; nil without CURVE and from older
+    /// daemons.
+    public var curve: CurveStatus?
 
     /// Creates the daemon part.
     public init(
         version: String, uptimeSeconds: Double, pid: Int32, endpoints: EndpointsStatus, blasKernel: String? = nil,
-        storage: StorageStatus? = nil, reload: ReloadStatus? = nil
+        storage: StorageStatus? = nil, reload: ReloadStatus? = nil, curve: CurveStatus? = nil
     ) {
         self.version = version
         self.uptimeSeconds = uptimeSeconds
@@ -55,6 +58,84 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
         self.blasKernel = blasKernel
         self.storage = storage
         self.reload = reload
+        self.curve = curve
+    }
+}
+
+/// CURVE (ZeroMQ RFC 26) on the daemon's tcp endpoints, and the handshakes it refused.
+///
+/// A refused handshake delivers nothing; its reason is one of `unauthorized-key` (the client's
+/// public key is not in the authorized keys), `wrong-server-key` (the client's messages did
+/// not decrypt: it uses another server key, or the handshake was corrupted),
+/// `mechanism-mismatch` (the client does not use CURVE, e.g. a plaintext publisher), `protocol`
+/// (another handshake protocol error) and `handshake-error` (a system error during it).
+public struct CurveStatus: Codable, Sendable, Equatable {
+    /// The server's public key, Z85: what clients set as their server key.
+    public var serverKey: String
+    /// Whether the tcp ingest endpoints use CURVE.
+    public var ingest: Bool
+    /// Whether the tcp control endpoint uses CURVE.
+    public var control: Bool
+    /// How many publisher keys are authorized.
+    public var ingestKeys: Int
+    /// How many `aectl` keys are authorized.
+    public var controlKeys: Int
+    /// Refused handshakes on the ingest endpoints, by reason.
+    public var ingestRefused: [String: Int]
+    /// Refused handshakes on the control endpoint, by reason.
+    public var controlRefused: [String: Int]
+    /// The last refused handshake, nil before the first.
+    public var lastRefused: RefusedHandshakeStatus?
+
+    /// Creates the CURVE part.
+    public init(
+        serverKey: String, ingest: Bool, control: Bool, ingestKeys: Int = 0, controlKeys: Int = 0,
+        ingestRefused: [String: Int] = [:], controlRefused: [String: Int] = [:], lastRefused: RefusedHandshakeStatus? = nil
+    ) {
+        self.serverKey = serverKey
+        self.ingest = ingest
+        self.control = control
+        self.ingestKeys = ingestKeys
+        self.controlKeys = controlKeys
+        self.ingestRefused = ingestRefused
+        self.controlRefused = controlRefused
+        self.lastRefused = lastRefused
+    }
+
+    /// All refused handshakes, both sides.
+    public var refusedTotal: Int { ingestRefused.values.reduce(0, +) + controlRefused.values.reduce(0, +) }
+}
+
+/// One refused handshake: where, why and when (and, for an unauthorized key, which key from where).
+public struct RefusedHandshakeStatus: Codable, Sendable, Equatable {
+    /// `ingest` or `control`.
+    public var side: String
+    /// The reason (see `CurveStatus`).
+    public var reason: String
+    /// The endpoint it arrived on.
+    public var endpoint: String
+    /// When, seconds since the Unix epoch.
+    public var time: Double
+    /// For `unauthorized-key`: the client's public key, Z85 (nil otherwise, and from older daemons).
+    public var clientKey: String?
+    /// For `unauthorized-key`: the client's address.
+    public var clientAddress: String?
+    /// libzmq's detail: the ZAP status code, the `ZMQ_PROTOCOL_ERROR_*` code or the `errno`,
+    /// e.g. `errno 104 (Connection reset by peer)`.
+    public var detail: String?
+
+    /// Creates a refused handshake.
+    public init(
+        side: String, reason: String, endpoint: String, time: Double, clientKey: String? = nil, clientAddress: String? = nil,
+        detail: String? = nil
+    ) {
+        self.detail = detail
+        self.side = side
+        self.reason = reason
+        self.endpoint = endpoint
+        self.time = time
+        self.clientKey = clientKey
+        self.clientAddress = clientAddress
     }
 }
 

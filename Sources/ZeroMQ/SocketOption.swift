@@ -42,7 +42,20 @@ public enum SocketOption: Sendable, Equatable {
     case tcpKeepAlive(Int32)
     /// Heartbeat interval on the connection, 0 = off [`ZMQ_HEARTBEAT_IVL`].
     case heartbeatInterval(milliseconds: Int32)
+    /// The ZAP domain this socket's handshakes are authenticated in, passed to the ZAP handler
+    /// in every request (ZeroMQ RFC 27) [`ZMQ_ZAP_DOMAIN`].
+    case zapDomain(String)
+    /// Fail a handshake when no ZAP handler answers instead of letting it through (libzmq's
+    /// backwards-compatible default); a draft option in libzmq 4.3, so a library built without
+    /// draft options refuses it with `EINVAL` [`ZMQ_ZAP_ENFORCE_DOMAIN`, 93].
+    case zapEnforceDomain(Bool)
+    /// Longest time a new connection may take for its security handshake, 0 = no limit
+    /// [`ZMQ_HANDSHAKE_IVL`].
+    case handshakeInterval(milliseconds: Int32)
 }
+
+/// `ZMQ_ZAP_ENFORCE_DOMAIN`: declared only under `ZMQ_BUILD_DRAFT_API` in zmq.h 4.3.
+let zapEnforceDomainOption: Int32 = 93
 
 extension Socket {
     /// Sets `option` on the socket.
@@ -75,6 +88,10 @@ extension Socket {
         case .curveServerKey(let key): try setBytes(ZMQ_CURVE_SERVERKEY, Array(key.utf8), name: "ZMQ_CURVE_SERVERKEY")
         case .tcpKeepAlive(let value): try setInt32(ZMQ_TCP_KEEPALIVE, value, name: "ZMQ_TCP_KEEPALIVE")
         case .heartbeatInterval(let value): try setInt32(ZMQ_HEARTBEAT_IVL, value, name: "ZMQ_HEARTBEAT_IVL")
+        case .zapDomain(let domain): try setBytes(ZMQ_ZAP_DOMAIN, Array(domain.utf8), name: "ZMQ_ZAP_DOMAIN")
+        case .zapEnforceDomain(let on):
+            try setInt32(zapEnforceDomainOption, on ? 1 : 0, name: "ZMQ_ZAP_ENFORCE_DOMAIN")
+        case .handshakeInterval(let value): try setInt32(ZMQ_HANDSHAKE_IVL, value, name: "ZMQ_HANDSHAKE_IVL")
         }
     }
 

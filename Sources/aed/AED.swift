@@ -54,6 +54,7 @@ struct Serve: AsyncParsableCommand {
         let loaded: DaemonConfiguration
         do {
             loaded = try DaemonConfiguration.load(path: config).applying(overrides)
+            try loaded.daemon.checkControlTransport()
         } catch {
             FileHandle.standardError.write(Data("aed: \(error)\n".utf8))
             throw ExitCode(2)

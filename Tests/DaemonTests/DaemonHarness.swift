@@ -15,18 +15,22 @@ final class DaemonHarness {
 
     /// Starts aed with `toml` over test defaults (loopback tcp with ephemeral ports; the
     /// control endpoint `controlEndpoint` when given; systemd notifications to `notifier`,
-    /// none by default).
+    /// none by default; `controlCurve`: the control client's CURVE credentials; `extraIngest`:
+    /// endpoints bound after the loopback tcp one).
     init(
         toml: String, stateDirectory: String? = nil, controlEndpoint: String? = nil,
-        notifier: SystemdNotifier = SystemdNotifier(environment: [:])
+        notifier: SystemdNotifier = SystemdNotifier(environment: [:]), controlCurve: CurveClientCredentials? = nil,
+        extraIngest: [String] = []
     ) throws {
         let directory = stateDirectory ?? NSTemporaryDirectory() + "aed-test-\(UUID().uuidString)"
         self.stateDirectory = directory
         var configuration = try DaemonConfiguration.parse(toml: toml)
         configuration.daemon.stateDirectory = directory
-        configuration.daemon.ingestBinds = ["tcp://127.0.0.1:*"]
+        configuration.daemon.ingestBinds = ["tcp://127.0.0.1:*"] + extraIngest
         configuration.daemon.controlEndpoint = controlEndpoint ?? "tcp://127.0.0.1:*"
         configuration.daemon.statusInterval = 60
+        // Loopback tcp control without CURVE, as the tests ask (aed refuses it unless told).
+        if configuration.daemon.curve?.control != true { configuration.daemon.controlAllowPlaintextTCP = true }
         // AED_TEST_LOG=1 shows the daemon's log on stderr.
         let verbose = ProcessInfo.processInfo.environment["AED_TEST_LOG"] != nil
         let logger = Logger(label: "aed-test") { label -> any LogHandler in
@@ -37,13 +41,18 @@ final class DaemonHarness {
         try daemon.start()
         guard let bound = daemon.boundEndpoints else { throw HarnessError("no endpoints after start") }
         endpoints = bound
-        client = try ControlClient(endpoint: bound.control, timeoutMilliseconds: 5_000)
+        client = try ControlClient(endpoint: bound.control, timeoutMilliseconds: 5_000, curve: controlCurve)
     }
 
-    /// Publishes `values` (`[count, dimension]`) on `stream` through the lossless publisher.
-    func publish(stream: String, values: [Float], dimension: Int, format: PayloadFormat = .binary, batch: Int = 50) throws {
-        let options = PublishOptions(
+    /// Publishes `values` (`[count, dimension]`) on `stream` through the lossless publisher
+    /// (a CURVE client with `curve`).
+    func publish(
+        stream: String, values: [Float], dimension: Int, format: PayloadFormat = .binary, batch: Int = 50,
+        curve: CurveClientCredentials? = nil
+    ) throws {
+        var options = PublishOptions(
             endpoint: endpoints.ingest[0], stream: stream, format: format, batch: batch, waitSeconds: 10)
+        options.curve = curve
         _ = try Publisher.publish(values: values, dimension: dimension, options: options)
     }
 

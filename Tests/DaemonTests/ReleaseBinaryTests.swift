@@ -29,6 +29,21 @@ import Wire
         #expect(typo.status != 0)
         #expect(typo.stderr.contains("unknown configuration key 'daemon.statedir'"))
 
+        // A tcp control endpoint without CURVE is refused unless the configuration allows it.
+        let plaintext = try runProcess(aed, ["--check-config", "--config", example, "--control", "tcp://127.0.0.1:7700"], timeout: 30)
+        #expect(plaintext.status != 0)
+        #expect(plaintext.stderr.contains("daemon.control") && plaintext.stderr.contains("control_allow_plaintext_tcp"))
+        let allowed = directory + "/allowed.toml"
+        try "[daemon]\ncontrol = \"tcp://127.0.0.1:7700\"\ncontrol_allow_plaintext_tcp = true\n".write(
+            toFile: allowed, atomically: true, encoding: .utf8)
+        #expect(try runProcess(aed, ["--check-config", "--config", allowed], timeout: 30).status == 0)
+        let missingKey = directory + "/missing-key.toml"
+        try "[daemon]\ncurve_secret_key_file = \"\(directory)/none.key\"\ncontrol_authorized_keys = \"\(directory)\"\n".write(
+            toFile: missingKey, atomically: true, encoding: .utf8)
+        let missing = try runProcess(aed, ["--check-config", "--config", missingKey], timeout: 30)
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains("daemon.curve_secret_key_file") && missing.stderr.contains("cannot read key file"))
+
         let version = try runProcess(aed, ["--version"], timeout: 30)
         #expect(version.status == 0)
         #expect(!version.stdout.isEmpty)

@@ -119,6 +119,8 @@ extension DaemonSettings {
         if let value = try section.duration("status_interval") { statusInterval = value }
         if let value = try section.duration("snapshot_interval") { snapshotInterval = value }
         if let value = try section.duration("max_clock_skew") { maxClockSkew = value }
+        if let value = try section.bool("control_allow_plaintext_tcp") { controlAllowPlaintextTCP = value }
+        curve = try CurveSettings.read(&section)
     }
 
     static func checkEndpoints(_ endpoints: [String], key: String) throws {

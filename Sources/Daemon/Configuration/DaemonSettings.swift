@@ -46,6 +46,12 @@ public struct DaemonSettings: Sendable, Equatable {
     /// later is scored and buffered as usual but counted (`future_ts`) and given its receive
     /// time instead, so it cannot move event time (alert times, episodes) forward.
     public var maxClockSkew: Double = 900
+    /// CURVE on the tcp ingest and control endpoints (`curve_secret_key_file`,
+    /// `ingest_authorized_keys`, `control_authorized_keys`); nil for none.
+    public var curve: CurveSettings? = nil
+    /// `control_allow_plaintext_tcp`: accept a tcp control endpoint without CURVE (refused
+    /// otherwise, by `checkControlTransport()`).
+    public var controlAllowPlaintextTCP = false
 
     /// The built-in defaults.
     public init() {}

@@ -18,7 +18,11 @@ final class IngestLoop: @unchecked Sendable {
     var logger: Logger { environment.logger }
 
     var context: Context?
-    var subscriber: Socket?
+    /// The SUB sockets: one for CURVE tcp endpoints and one for the rest (ipc, inproc, plaintext
+    /// tcp), as a socket has one security mechanism for all its endpoints.
+    var subscribers: [Socket] = []
+    /// CURVE on the tcp sockets: the ZAP handler and the refused handshakes (nil without CURVE).
+    var curveGuard: CurveGuard?
     var control: Socket?
     var alertPublisher: Socket?
     var controlServer: ControlServer?
@@ -45,7 +49,7 @@ final class IngestLoop: @unchecked Sendable {
         StatusReporter(
             pipeline: pipeline, writer: pipeline.writer, trainer: pipeline.trainer, startTime: environment.startTime,
             endpoints: endpoints, reloads: environment.reloads,
-            backlog: (queue.count, queue.bytes, queue.maximumBytes))
+            backlog: (queue.count, queue.bytes, queue.maximumBytes), curve: curveGuard?.status)
     }
 
     /// Creates and binds the sockets (on the ingest thread, which then owns them).
@@ -60,29 +64,50 @@ final class IngestLoop: @unchecked Sendable {
                 throw DaemonError.socket(endpoint: endpoint, reason: "\(error)")
             }
         }
-        let subscriber = try attempt("SUB") { try context.socket(.sub, lingerMilliseconds: 0) }
-        self.subscriber = subscriber
-        try attempt("SUB options") {
-            // libzmq drops the connection of a peer over its limit without telling us; set it
-            // above the decoder's so an oversized frame up to 4x the limit arrives and is
-            // counted as a `size` rejection, while a larger one still cannot exhaust memory.
-            try subscriber.set(.maximumMessageSize(bytes: Int64(settings.maxMessageSize) * 4))
-            try subscriber.set(.receiveHighWaterMark(messages: Int32(settings.receiveHighWaterMark)))
-            if settings.topics.isEmpty {
-                try subscriber.subscribe("")
-            } else {
-                for topic in settings.topics { try subscriber.subscribe(topic) }
-            }
+        if let curve = settings.curve {
+            // Bound before any CURVE socket exists, stopped after they all closed.
+            curveGuard = try attempt(ZAPHandler.endpoint) { try CurveGuard(context: context, settings: curve, logger: logger) }
         }
         pipeline.decoder.maximumPayloadBytes = settings.maxMessageSize
         queue.maximumBytes = settings.maxQueueBytes
+        var plainSubscriber: Socket?
+        var curveSubscriber: Socket?
+        /// The SUB socket for `endpoint`, made on first use.
+        func subscriber(for endpoint: String) throws -> Socket {
+            let secure = endpoint.hasPrefix("tcp://") && (settings.curve?.ingest ?? false)
+            if let existing = secure ? curveSubscriber : plainSubscriber { return existing }
+            let socket = try attempt("SUB") { try context.socket(.sub, lingerMilliseconds: 0) }
+            subscribers.append(socket)
+            try attempt("SUB options") {
+                // libzmq drops the connection of a peer over its limit without telling us; set it
+                // above the decoder's so an oversized frame up to 4x the limit arrives and is
+                // counted as a `size` rejection, while a larger one still cannot exhaust memory.
+                try socket.set(.maximumMessageSize(bytes: Int64(settings.maxMessageSize) * 4))
+                try socket.set(.receiveHighWaterMark(messages: Int32(settings.receiveHighWaterMark)))
+                if settings.topics.isEmpty {
+                    try socket.subscribe("")
+                } else {
+                    for topic in settings.topics { try socket.subscribe(topic) }
+                }
+                if secure, let curveGuard { try curveGuard.secure(socket, side: .ingest, context: context) }
+            }
+            if secure { curveSubscriber = socket } else { plainSubscriber = socket }
+            return socket
+        }
         var ingest: [String] = []
         for endpoint in settings.resolvedIngestBinds {
-            ingest.append(try attempt(endpoint) { try subscriber.bind(endpoint) })
+            let socket = try subscriber(for: endpoint)
+            ingest.append(try attempt(endpoint) { try socket.bind(endpoint) })
         }
         for endpoint in settings.ingestConnects {
-            try attempt(endpoint) { try subscriber.connect(endpoint) }
+            let socket = try subscriber(for: endpoint)
+            try attempt(endpoint) { try socket.connect(endpoint) }
             ingest.append(endpoint)
+        }
+        if !(settings.curve?.ingest ?? false), let plain = ingest.first(where: { $0.hasPrefix("tcp://") }) {
+            logger.notice(
+                "tcp ingest without CURVE: anyone who can reach it can feed streams (see README, Security)",
+                metadata: ["endpoint": "\(plain)"])
         }
         let controlEndpoint = settings.resolvedControlEndpoint
         if controlEndpoint.hasPrefix("ipc://") {
@@ -106,6 +131,7 @@ final class IngestLoop: @unchecked Sendable {
         let boundControl = try attempt(controlEndpoint) {
             try control.set(.maximumMessageSize(bytes: Int64(ControlServer.maximumFrameBytes)))
             try control.set(.sendTimeout(milliseconds: 1_000))
+            if settings.controlUsesCurve, let curveGuard { try curveGuard.secure(control, side: .control, context: context) }
             return try control.bind(controlEndpoint)
         }
         if controlEndpoint.hasPrefix("ipc://") { controlSocketPath = String(controlEndpoint.dropFirst("ipc://".count)) }
@@ -131,11 +157,14 @@ final class IngestLoop: @unchecked Sendable {
 
     /// The loop; returns after a stop request, with pending vectors scored and sockets closed.
     func run() {
-        guard let subscriber, let control else { return }
+        guard !subscribers.isEmpty, let control else { return }
         let poller = Poller()
+        let controlIndex = subscribers.count
+        let monitorCount = curveGuard?.monitors.count ?? 0
         do {
-            try poller.register(subscriber)
+            for subscriber in subscribers { try poller.register(subscriber) }
             try poller.register(control)
+            for monitor in curveGuard?.monitors ?? [] { try poller.register(monitor.socket) }
         } catch {
             logger.critical("cannot poll sockets", metadata: ["error": "\(error)"])
             closeSockets()
@@ -150,14 +179,20 @@ final class IngestLoop: @unchecked Sendable {
                 logger.critical("poll failed", metadata: ["error": "\(error)"])
                 break
             }
-            if (ready > 0 && poller.isReady(0)) || !queue.isEmpty { drainIngest(subscriber) }
+            let anyIngest = ready > 0 && (0..<controlIndex).contains { poller.isReady($0) }
+            if anyIngest || !queue.isEmpty { drainIngest(subscribers) }
             let now = Date().timeIntervalSince1970
             pipeline.scoreAllPending(now: now)
-            if ready > 0 && poller.isReady(1) { controlServer?.drain(now: now) }
+            if ready > 0 && poller.isReady(controlIndex) { controlServer?.drain(now: now) }
+            if ready > 0, let curveGuard {
+                for index in 0..<monitorCount where poller.isReady(controlIndex + 1 + index) {
+                    curveGuard.drainMonitor(index, now: now)
+                }
+            }
             tick()
         }
         // Graceful stop: take what already arrived, score it, hand alerts to the writer.
-        drainIngest(subscriber, limit: 100_000)
+        drainIngest(subscribers, limit: 100_000)
         pipeline.scoreAllPending(now: Date().timeIntervalSince1970)
         closeSockets()
     }
@@ -165,16 +200,16 @@ final class IngestLoop: @unchecked Sendable {
     /// Receives what ZeroMQ has ready into `queue`, then hands up to `limit` vectors from it to
     /// the pipeline, receiving again after every scored micro-batch so libzmq's own queue only
     /// holds what arrives while one batch is scored.
-    func drainIngest(_ socket: Socket, limit: Int = 50_000) {
+    func drainIngest(_ sockets: [Socket], limit: Int = 50_000) {
         var taken = 0
         let now = Date().timeIntervalSince1970
-        receiveReady(socket, now: now)
+        for socket in sockets { receiveReady(socket, now: now) }
         while taken < limit, let entry = queue.popFirst() {
             let (added, scored) = entry.payload.withUnsafeBytes { pipeline.ingest(stream: entry.stream, payload: $0, now: now) }
             // Count vectors, not messages, so a turn stays short with many vectors a message and
             // control requests (status) are answered while a backlog drains.
             taken += max(1, added)
-            if scored { receiveReady(socket, now: now) }
+            if scored { for socket in sockets { receiveReady(socket, now: now) } }
         }
     }
 
@@ -261,6 +296,9 @@ final class IngestLoop: @unchecked Sendable {
         guard let request = reloads.last else { return }
         let notReloaded = pipeline.reload(request.configuration)
         environment.sharedConfiguration.withLock { $0 = pipeline.configuration }
+        if let curveGuard, let curve = pipeline.configuration.daemon.curve {
+            curveGuard.settings.withLock { $0 = curve }
+        }
         environment.reloads.recordApplied(
             readAt: request.readAt, appliedAt: Date().timeIntervalSince1970, notReloaded: notReloaded)
         logger.notice(
@@ -274,12 +312,15 @@ final class IngestLoop: @unchecked Sendable {
         controlServer?.close()
         controlServer = nil
         pipeline.publish = nil
-        subscriber?.close()
+        for subscriber in subscribers { subscriber.close() }
         control?.close()
         alertPublisher?.close()
-        subscriber = nil
+        subscribers = []
         control = nil
         alertPublisher = nil
+        // After the CURVE sockets: a handshake never runs without the handler.
+        curveGuard?.stop()
+        curveGuard = nil
         context?.shutdown()
         context = nil
         if let path = controlSocketPath {

@@ -14,6 +14,8 @@ struct StatusReporter {
     var reloads: ReloadHistory? = nil
     /// The ingest backlog: messages and bytes waiting, and `max_queue_bytes` (nil in a replay).
     var backlog: (messages: Int, bytes: Int, maximumBytes: Int)? = nil
+    /// CURVE on the tcp endpoints and the handshakes refused (nil without CURVE, in a replay).
+    var curve: CurveStatus? = nil
 
     /// The status document at wall-clock time `now`.
     func status(now: Double) -> StatusDocument {
@@ -90,7 +92,7 @@ struct StatusReporter {
                     connect: settings.ingestConnects, control: endpoints?.control ?? "",
                     alerts: endpoints?.alertPublish), blasKernel: AnomalyDaemon.blasKernel,
                 storage: Self.storageStatus(pipeline.store.storageHealth(), waiting: writer.waiting.withLock { $0 }),
-                reload: reloads?.status),
+                reload: reloads?.status, curve: curve),
             ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
     }

@@ -319,7 +319,20 @@ final class StreamPipeline {
         if old.maxMessageSize != new.maxMessageSize { notReloaded.append("daemon.max_message_size") }
         if old.receiveHighWaterMark != new.receiveHighWaterMark { notReloaded.append("daemon.receive_high_water_mark") }
         if configuration.alerts.maxPending != newConfiguration.alerts.maxPending { notReloaded.append("alerts.max_pending") }
+        // The authorized keys reload (the ZAP handler reads them per handshake); the server key
+        // and which sides use CURVE are fixed when the sockets are made.
+        var curve = old.curve
+        if let oldCurve = old.curve, let newCurve = new.curve, oldCurve.serverKeys == newCurve.serverKeys,
+            oldCurve.ingest == newCurve.ingest, oldCurve.control == newCurve.control
+        {
+            curve = newCurve
+        } else if old.curve != new.curve {
+            notReloaded.append("daemon.curve_secret_key_file/ingest_authorized_keys/control_authorized_keys")
+        }
+        if old.controlAllowPlaintextTCP != new.controlAllowPlaintextTCP { notReloaded.append("daemon.control_allow_plaintext_tcp") }
         var applied = newConfiguration
+        applied.daemon.curve = curve
+        applied.daemon.controlAllowPlaintextTCP = old.controlAllowPlaintextTCP
         applied.daemon.stateDirectory = old.stateDirectory
         applied.daemon.ingestBinds = old.ingestBinds
         applied.daemon.ingestConnects = old.ingestConnects
