@@ -15,15 +15,18 @@ final class WatchdogPinger: @unchecked Sendable {
     let interval: Double
     /// The last beat, seconds of `ProcessInfo.systemUptime` (monotonic).
     private let lastBeat = Locked(ProcessInfo.processInfo.systemUptime)
-    private let wake = DispatchSemaphore(value: 0)
-    private let state = Locked<(started: Bool, stopped: Bool)>((false, false))
-    private let ended = DispatchSemaphore(value: 0)
+    private let thread: PeriodicThread
 
     /// A pinger for `notifier`'s watchdog; nil when systemd asked for none (no `WATCHDOG_USEC`).
     init?(notifier: SystemdNotifier) {
         guard notifier.isEnabled, let interval = notifier.watchdogInterval else { return nil }
         self.notifier = notifier
         self.interval = interval
+        let lastBeat = lastBeat
+        thread = PeriodicThread(name: "aed-watchdog", period: interval / 4) {
+            let age = ProcessInfo.processInfo.systemUptime - lastBeat.withLock { $0 }
+            if age <= interval / 2 { notifier.watchdog() }
+        }
     }
 
     /// Records that the ingest loop made progress (any thread; a lock and a clock read).
@@ -34,34 +37,10 @@ final class WatchdogPinger: @unchecked Sendable {
 
     /// Starts the thread (once): it pings at once, then every quarter interval while beats come.
     func start() {
-        let first = state.withLock { state -> Bool in
-            guard !state.started, !state.stopped else { return false }
-            state.started = true
-            return true
-        }
-        guard first else { return }
         beat()
-        let thread = Thread { [self] in
-            while !state.withLock({ $0.stopped }) {
-                let age = ProcessInfo.processInfo.systemUptime - lastBeat.withLock { $0 }
-                if age <= interval / 2 { notifier.watchdog() }
-                _ = wake.wait(timeout: .now() + interval / 4)
-            }
-            ended.signal()
-        }
-        thread.name = "aed-watchdog"
         thread.start()
     }
 
     /// Stops the pings (the ingest loop ended) and waits for the thread to finish.
-    func stop() {
-        let running = state.withLock { state -> Bool in
-            let running = state.started && !state.stopped
-            state.stopped = true
-            return running
-        }
-        guard running else { return }
-        wake.signal()
-        ended.wait()
-    }
+    func stop() { thread.stop() }
 }
