@@ -92,13 +92,19 @@ public func tripletLoss(
     let a = anchors.value, p = positives.value, n = negatives.value
     var total: Float = 0
     var active = [Bool](repeating: false, count: batch)
-    for i in 0..<batch {
-        let rows = i * width..<((i + 1) * width)
-        let argument = SelfSupervisedKernels.distance(a.scalars[rows], p.scalars[rows], distance)
-            - SelfSupervisedKernels.distance(a.scalars[rows], n.scalars[rows], distance) + margin
-        if argument > 0 {
-            total += argument
-            active[i] = true
+    a.scalars.withUnsafeBufferPointer { a in
+        p.scalars.withUnsafeBufferPointer { p in
+            n.scalars.withUnsafeBufferPointer { n in
+                for i in 0..<batch {
+                    let row = i * width
+                    let argument = SelfSupervisedKernels.distance(a, p, row, width, distance)
+                        - SelfSupervisedKernels.distance(a, n, row, width, distance) + margin
+                    if argument > 0 {
+                        total += argument
+                        active[i] = true
+                    }
+                }
+            }
         }
     }
     let scale = 1 / Float(max(batch, 1))
@@ -106,13 +112,24 @@ public func tripletLoss(
         let step = g.scalar * scale
         var gradA = [Float](repeating: 0, count: a.count)
         var gradP = gradA, gradN = gradA
-        for i in 0..<batch where active[i] {
-            let rows = i * width..<((i + 1) * width)
-            // L_i = D(a, p) - D(a, n) + α: +∂D(a,p), -∂D(a,n).
-            SelfSupervisedKernels.accumulateDistanceGradient(
-                a.scalars[rows], p.scalars[rows], distance, scale: step, into: &gradA, &gradP, offset: rows.lowerBound)
-            SelfSupervisedKernels.accumulateDistanceGradient(
-                a.scalars[rows], n.scalars[rows], distance, scale: -step, into: &gradA, &gradN, offset: rows.lowerBound)
+        a.scalars.withUnsafeBufferPointer { a in
+            p.scalars.withUnsafeBufferPointer { p in
+                n.scalars.withUnsafeBufferPointer { n in
+                    gradA.withUnsafeMutableBufferPointer { gradA in
+                        gradP.withUnsafeMutableBufferPointer { gradP in
+                            gradN.withUnsafeMutableBufferPointer { gradN in
+                                for i in 0..<batch where active[i] {
+                                    // L_i = D(a, p) - D(a, n) + α: +∂D(a,p), -∂D(a,n).
+                                    SelfSupervisedKernels.accumulateDistanceGradient(
+                                        a, p, i * width, width, distance, scale: step, into: gradA, gradP)
+                                    SelfSupervisedKernels.accumulateDistanceGradient(
+                                        a, n, i * width, width, distance, scale: -step, into: gradA, gradN)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         if anchors.requiresGradient { anchors.accumulate(Tensor(shape: a.shape, scalars: gradA)) }
         if positives.requiresGradient { positives.accumulate(Tensor(shape: p.shape, scalars: gradP)) }
@@ -234,10 +251,13 @@ public enum SelfSupervisedKernels {
         return top + logf(total)
     }
 
-    /// The `TripletDistance` between two rows.
-    static func distance(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>, _ kind: TripletDistance) -> Float {
+    /// The `TripletDistance` between rows `a[row ..< row + width]` and `b[row ..< row + width]`.
+    static func distance(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ row: Int, _ width: Int, _ kind: TripletDistance
+    ) -> Float {
         var dot: Float = 0, aa: Float = 0, bb: Float = 0, squared: Float = 0
-        for (x, y) in zip(a, b) {
+        for j in row..<(row + width) {
+            let x = a[j], y = b[j]
             dot += x * y
             aa += x * x
             bb += y * y
@@ -252,43 +272,48 @@ public enum SelfSupervisedKernels {
         }
     }
 
-    /// Adds `scale · ∂D(a, b)/∂a` and `scale · ∂D(a, b)/∂b` into the two gradients at `offset`.
+    /// The `TripletDistance` between two rows given as arrays.
+    static func distance(_ a: [Float], _ b: [Float], _ kind: TripletDistance) -> Float {
+        a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in distance(a, b, 0, min(a.count, b.count), kind) } }
+    }
+
+    /// Adds `scale · ∂D(a, b)/∂a` and `scale · ∂D(a, b)/∂b` of the rows at `row` into the two gradients.
     static func accumulateDistanceGradient(
-        _ a: ArraySlice<Float>, _ b: ArraySlice<Float>, _ kind: TripletDistance, scale: Float,
-        into gradA: inout [Float], _ gradB: inout [Float], offset: Int
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, _ row: Int, _ width: Int, _ kind: TripletDistance,
+        scale: Float, into gradA: UnsafeMutableBufferPointer<Float>, _ gradB: UnsafeMutableBufferPointer<Float>
     ) {
-        let x = Array(a), y = Array(b)
+        let range = row..<(row + width)
         switch kind {
         case .squaredEuclidean:
-            for j in x.indices {
-                let d = 2 * (x[j] - y[j]) * scale
-                gradA[offset + j] += d
-                gradB[offset + j] -= d
+            for j in range {
+                let d = 2 * (a[j] - b[j]) * scale
+                gradA[j] += d
+                gradB[j] -= d
             }
         case .euclidean:
             var squared: Float = 0
-            for j in x.indices { squared += (x[j] - y[j]) * (x[j] - y[j]) }
+            for j in range { squared += (a[j] - b[j]) * (a[j] - b[j]) }
             let norm = squared.squareRoot()
             guard norm > 0 else { return }
-            for j in x.indices {
-                let d = (x[j] - y[j]) / norm * scale
-                gradA[offset + j] += d
-                gradB[offset + j] -= d
+            for j in range {
+                let d = (a[j] - b[j]) / norm * scale
+                gradA[j] += d
+                gradB[j] -= d
             }
         case .cosine:
             var dot: Float = 0, aa: Float = 0, bb: Float = 0
-            for j in x.indices {
-                dot += x[j] * y[j]
-                aa += x[j] * x[j]
-                bb += y[j] * y[j]
+            for j in range {
+                dot += a[j] * b[j]
+                aa += a[j] * a[j]
+                bb += b[j] * b[j]
             }
             guard aa > 0, bb > 0 else { return }
             let na = aa.squareRoot(), nb = bb.squareRoot()
             let cosine = dot / (na * nb)
-            for j in x.indices {
+            for j in range {
                 // D = 1 - cos: ∂D/∂a = -(b/(|a||b|) - cos a/|a|²), ∂D/∂b = -(a/(|a||b|) - cos b/|b|²).
-                gradA[offset + j] -= (y[j] / (na * nb) - cosine * x[j] / aa) * scale
-                gradB[offset + j] -= (x[j] / (na * nb) - cosine * y[j] / bb) * scale
+                gradA[j] -= (b[j] / (na * nb) - cosine * a[j] / aa) * scale
+                gradB[j] -= (a[j] / (na * nb) - cosine * b[j] / bb) * scale
             }
         }
     }

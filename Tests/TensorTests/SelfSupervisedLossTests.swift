@@ -72,11 +72,11 @@ import Testing
             let a = (0..<4).map { _ in rng.nextNormal() }
             let p = (0..<4).map { _ in rng.nextNormal() }
             let n = (0..<4).map { _ in rng.nextNormal() }
-            let argument = SelfSupervisedKernels.distance(a[...], p[...], distance)
-                - SelfSupervisedKernels.distance(a[...], n[...], distance) + margin
+            let argument = SelfSupervisedKernels.distance(a, p, distance)
+                - SelfSupervisedKernels.distance(a, n, distance) + margin
             // Euclidean distances stay away from 0 too.
-            let nearZero = SelfSupervisedKernels.distance(a[...], p[...], .euclidean) < 0.3
-                || SelfSupervisedKernels.distance(a[...], n[...], .euclidean) < 0.3
+            let nearZero = SelfSupervisedKernels.distance(a, p, .euclidean) < 0.3
+                || SelfSupervisedKernels.distance(a, n, .euclidean) < 0.3
             if abs(argument) < 0.15 || nearZero { continue }
             if argument > 0, active.count < count { active.append(a + p + n) }
             if argument < 0, inactive.count < count { inactive.append(a + p + n) }
@@ -110,8 +110,8 @@ import Testing
         var expected: Float = 0
         for i in 0..<count {
             let rows = (i * 4)..<((i + 1) * 4)
-            expected += SelfSupervisedKernels.distance(a.scalars[rows], p.scalars[rows], distance)
-                - SelfSupervisedKernels.distance(a.scalars[rows], n.scalars[rows], distance) + margin
+            expected += SelfSupervisedKernels.distance(Array(a.scalars[rows]), Array(p.scalars[rows]), distance)
+                - SelfSupervisedKernels.distance(Array(a.scalars[rows]), Array(n.scalars[rows]), distance) + margin
         }
         #expect(abs(loss.value.scalar - expected / Float(2 * count)) < 1e-5)
     }
