@@ -69,8 +69,8 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
     public var pcaVarianceFraction: Double = 0.95
     /// Contrastive (NeuTraL-AD): the number of learned transformations `K`.
     public var contrastiveTransformations: Int = 11
-    /// Contrastive (NeuTraL-AD): mask (the paper's tabular choice) or residual transformations.
-    public var learnedTransformation: LearnedTransformation = .mask
+    /// Contrastive (NeuTraL-AD): residual (the default) or mask transformations.
+    public var learnedTransformation: LearnedTransformation = .residual
     /// Contrastive (NeuTraL-AD): the temperature `τ` of the deterministic contrastive loss.
     public var temperature: Double = 0.1
     /// Triplet (GOAD): the number of random affine transformations `M`.
@@ -81,6 +81,11 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
     public var margin: Double = 1
     /// Triplet (GOAD): the weight `λ` of the triplet-center loss beside the cross-entropy.
     public var tripletCenterWeight: Double = 0.1
+    /// Triplet (GOAD): the optimizer steps GOAD trains for, rounded up to whole epochs and capped by `epochs`
+    /// (`minimumSteps` does not apply). GOAD trains briefly by design (its authors use 1-25 epochs): longer
+    /// training teaches the network to classify the transformations of anything, anomalies included, and
+    /// AUROC falls (thyroid 0.97 at 27 steps, 0.67 at 550; cardio 0.95 at 62, 0.78 at 500; docs/QUALITY.md).
+    public var tripletTrainingSteps: Int = 64
 
     /// The defaults.
     public init() {}
@@ -90,7 +95,7 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         case validationFraction, patience, seed, maxGradientNorm, importanceSamples, beta
         case sparsityTarget, sparsityWeight, corruption, corruptionLevel, pcaComponents, pcaVarianceFraction
         case contrastiveTransformations, learnedTransformation, temperature, affineTransformations, affineDimensions
-        case margin, tripletCenterWeight
+        case margin, tripletCenterWeight, tripletTrainingSteps
     }
 
     /// Decodes options; a missing key takes its default.
@@ -123,6 +128,7 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         affineDimensions = try c.decodeIfPresent(Int.self, forKey: .affineDimensions) ?? d.affineDimensions
         margin = try c.decodeIfPresent(Double.self, forKey: .margin) ?? d.margin
         tripletCenterWeight = try c.decodeIfPresent(Double.self, forKey: .tripletCenterWeight) ?? d.tripletCenterWeight
+        tripletTrainingSteps = try c.decodeIfPresent(Int.self, forKey: .tripletTrainingSteps) ?? d.tripletTrainingSteps
     }
 
     /// The code width a model of `featureCount` inputs uses.
@@ -182,5 +188,6 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         guard tripletCenterWeight >= 0, tripletCenterWeight.isFinite else {
             throw bad("tripletCenterWeight", tripletCenterWeight, "must be non-negative")
         }
+        guard tripletTrainingSteps > 0 else { throw bad("tripletTrainingSteps", tripletTrainingSteps, "must be positive") }
     }
 }

@@ -14,15 +14,16 @@ extension GOADDetector {
     /// them), `s` the `margin` and `λ` the `tripletCenterWeight`. The triplet-center term is the engine's
     /// `tripletLoss` with squared Euclidean distance: anchor the embedding, positive its own center,
     /// negative the nearest other center (chosen on the forward values, the subgradient of the min).
-    /// Early stopping watches the same loss on the validation split. Losses are in nats plus λ times
-    /// squared embedding units.
+    /// Early stopping watches the same loss on the validation split; training is brief by design
+    /// (`trainingBudget`, `DetectorOptions.tripletTrainingSteps`). Losses are in nats plus λ times squared
+    /// embedding units.
     /// - Throws: `DetectorError` for bad options or data, too few samples, divergence.
     public static func fit(data: Tensor, options: DetectorOptions) throws -> (GOADDetector, FitReport) {
         let started = Date()
         let scaler = try StandardScaler.fit(data)
         let initial = try initialized(featureCount: data.shape[1], options: options)
         let z = scaler.transform(data)
-        let loop = try TrainingLoop(data: z, options: options)
+        let loop = try TrainingLoop(data: z, options: trainingBudget(options, samples: data.shape[0]))
         let network = TrainableStack(initial.network)
         let head = TrainableStack(initial.head)
         let margin = Float(options.margin), weight = Float(options.tripletCenterWeight)
@@ -59,6 +60,17 @@ extension GOADDetector {
             diagnostics: ["triplet.transformations": Double(initial.configuration.transformationCount),
                           "triplet.transformationDimensions": Double(initial.configuration.transformationDimensions)])
         return (model, report)
+    }
+
+    /// `options` with GOAD's brief training: `min(epochs, ceil(tripletTrainingSteps / stepsPerEpoch))` epochs
+    /// and no minimum step count (`stepsPerEpoch` as `TrainingLoop` counts it on the training split).
+    static func trainingBudget(_ options: DetectorOptions, samples: Int) -> DetectorOptions {
+        var budget = options
+        let trainRows = samples - Int((Double(samples) * options.validationFraction).rounded(.down))
+        let stepsPerEpoch = max(1, max(trainRows, 1) / max(1, min(options.batchSize, max(trainRows, 1))))
+        budget.epochs = max(1, min(options.epochs, (options.tripletTrainingSteps + stepsPerEpoch - 1) / stepsPerEpoch))
+        budget.minimumSteps = 0
+        return budget
     }
 
     /// The training loss of one standardized batch `[B, features]` as a graph node (see `fit`).

@@ -49,6 +49,27 @@ import Tensor
         #expect(last < first, "\(kind): training loss \(first) -> \(last)")
     }
 
+    @Test func maskTransformationsSeparateToo() throws {
+        var options = Self.options()
+        options.learnedTransformation = .mask
+        let (model, _) = try NeuTraLDetector.fit(data: Self.dataset.train, options: options)
+        let auroc = DetectionMetrics.auroc(scores: model.anomalyScores(Self.dataset.test), labels: Self.dataset.labels)
+        print("contrastive (mask): AUROC \(auroc)")
+        #expect(auroc > 0.8, "mask: AUROC \(auroc)")
+        let reloaded = try DetectorFactory.load(model.saved())
+        #expect(reloaded.anomalyScores(Self.dataset.test) == model.anomalyScores(Self.dataset.test))
+    }
+
+    @Test func goadTrainsBrieflyByItsStepBudget() {
+        var options = DetectorOptions()  // batch 64, validation 0.2, 64 steps, 40 epochs
+        #expect(GOADDetector.trainingBudget(options, samples: 1000).epochs == 6)   // 800 rows: 12 steps an epoch
+        #expect(GOADDetector.trainingBudget(options, samples: 100_000).epochs == 1)
+        #expect(GOADDetector.trainingBudget(options, samples: 10).epochs == 40)    // one step an epoch, capped
+        #expect(GOADDetector.trainingBudget(options, samples: 1000).minimumSteps == 0)
+        options.epochs = 2
+        #expect(GOADDetector.trainingBudget(options, samples: 1000).epochs == 2)
+    }
+
     @Test(arguments: [DetectorKind.contrastive, .triplet])
     func sameSeedGivesBitIdenticalScores(kind: DetectorKind) throws {
         var options = Self.options()
