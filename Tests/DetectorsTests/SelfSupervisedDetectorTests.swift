@@ -49,6 +49,29 @@ import Tensor
         #expect(last < first, "\(kind): training loss \(first) -> \(last)")
     }
 
+    /// Normal test rows with one feature moved by 8 training sigmas: how often the top attribution names it.
+    @Test(arguments: [DetectorKind.contrastive, .triplet])
+    func topAttributionNamesTheMovedFeature(kind: DetectorKind) throws {
+        let (model, _) = try DetectorFactory.fit(kind: kind, data: Self.dataset.train, options: Self.options())
+        let d = Self.features, train = Self.dataset.train, n = train.shape[0]
+        let sigma = (0..<d).map { f -> Float in
+            let column = (0..<n).map { Double(train.scalars[$0 * d + f]) }
+            let mean = column.reduce(0, +) / Double(n)
+            return Float((column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)).squareRoot())
+        }
+        var moved = Self.dataset.test.gatheringRows(0..<150).scalars
+        for r in 0..<150 { moved[r * d + r % d] += 8 * sigma[r % d] }
+        let contributions = model.featureContributions(Tensor(shape: [150, d], scalars: moved))
+        var hits = 0
+        for r in 0..<150 {
+            let row = Array(contributions.scalars[(r * d)..<((r + 1) * d)])
+            if row.indices.max(by: { row[$0] < row[$1] }) == r % d { hits += 1 }
+        }
+        let share = Double(hits) / 150
+        print("\(kind.rawValue): top-1 attribution names the moved feature in \(hits) of 150 rows")
+        #expect(share > 1.0 / Double(d) * 2, "\(kind): \(hits) of 150 (chance is 1 in \(d))")
+    }
+
     @Test func maskTransformationsSeparateToo() throws {
         var options = Self.options()
         options.learnedTransformation = .mask
