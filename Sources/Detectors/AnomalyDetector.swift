@@ -13,6 +13,12 @@ public enum DetectorKind: String, Sendable, Codable, CaseIterable {
     case denoisingAutoencoder = "denoising-ae"
     /// Principal component analysis; score = reconstruction error in the top-k subspace.
     case pca = "pca"
+    /// NeuTraL-AD (Qiu et al., ICML 2021): learned transformations and a shared encoder trained with the
+    /// deterministic contrastive loss; score = that loss of the sample.
+    case contrastive = "contrastive"
+    /// GOAD (Bergman and Hoshen, ICLR 2020): random affine transformations, a network trained with a
+    /// triplet-center loss; score = -log P(transformation | distances to the centers), summed.
+    case triplet = "triplet"
 }
 
 /// What one `fit` did: losses per epoch, the final validation loss, time and seed.

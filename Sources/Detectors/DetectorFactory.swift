@@ -27,6 +27,10 @@ public enum DetectorFactory {
                 mean: Array(repeating: 0, count: featureCount), scale: Array(repeating: 1, count: featureCount),
                 degenerate: Array(repeating: false, count: featureCount))
             return PCADetector(configuration: configuration, scaler: scaler, components: Tensor(shape: [featureCount, k], scalars: axes))
+        case .contrastive:
+            return try NeuTraLDetector.initialized(featureCount: featureCount, options: options)
+        case .triplet:
+            return try GOADDetector.initialized(featureCount: featureCount, options: options)
         }
     }
 
@@ -58,6 +62,12 @@ public enum DetectorFactory {
                 diagnostics: ["pca.components": Double(model.configuration.components),
                               "pca.explainedVarianceRatio": model.configuration.explainedVarianceRatio])
             return (model, report)
+        case .contrastive:
+            let (model, report) = try NeuTraLDetector.fit(data: data, options: options)
+            return (model, report)
+        case .triplet:
+            let (model, report) = try GOADDetector.fit(data: data, options: options)
+            return (model, report)
         }
     }
 
@@ -88,6 +98,8 @@ public enum DetectorFactory {
         case .autoencoder, .sparseAutoencoder, .denoisingAutoencoder: try Autoencoder.load(saved)
         case .variationalAutoencoder: try VariationalAutoencoder.load(saved)
         case .pca: try PCADetector.load(saved)
+        case .contrastive: try NeuTraLDetector.load(saved)
+        case .triplet: try GOADDetector.load(saved)
         }
     }
 }

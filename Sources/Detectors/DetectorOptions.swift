@@ -69,6 +69,25 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
     public var pcaComponents: Int? = nil
     /// PCA: the fraction of the standardized variance the kept components explain.
     public var pcaVarianceFraction: Double = 0.95
+    /// Contrastive (NeuTraL-AD): the number of learned transformations `K`.
+    public var contrastiveTransformations: Int = 11
+    /// Contrastive (NeuTraL-AD): residual (the default) or mask transformations.
+    public var learnedTransformation: LearnedTransformation = .residual
+    /// Contrastive (NeuTraL-AD): the temperature `τ` of the deterministic contrastive loss.
+    public var temperature: Double = 0.1
+    /// Triplet (GOAD): the number of random affine transformations `M`.
+    public var affineTransformations: Int = 32
+    /// Triplet (GOAD): the width `r` of each transformed view.
+    public var affineDimensions: Int = 32
+    /// Triplet (GOAD): the margin `s` of the triplet-center loss, in squared embedding units.
+    public var margin: Double = 1
+    /// Triplet (GOAD): the weight `λ` of the triplet-center loss beside the cross-entropy.
+    public var tripletCenterWeight: Double = 0.1
+    /// Triplet (GOAD): the optimizer steps GOAD trains for, rounded up to whole epochs and capped by `epochs`
+    /// (`minimumSteps` does not apply). GOAD trains briefly by design (its authors use 1-25 epochs): longer
+    /// training teaches the network to classify the transformations of anything, anomalies included, and
+    /// AUROC falls (thyroid 0.97 at 27 steps, 0.67 at 550; cardio 0.95 at 62, 0.78 at 500; docs/QUALITY.md).
+    public var tripletTrainingSteps: Int = 64
 
     /// The defaults.
     public init() {}
@@ -77,6 +96,8 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         case hiddenDimensions, latentDimensions, activation, epochs, minimumSteps, batchSize, learningRate
         case validationFraction, patience, seed, maxGradientNorm, importanceSamples, beta
         case sparsityTarget, sparsityWeight, corruption, corruptionLevel, pcaComponents, pcaVarianceFraction
+        case contrastiveTransformations, learnedTransformation, temperature, affineTransformations, affineDimensions
+        case margin, tripletCenterWeight, tripletTrainingSteps
     }
 
     /// Decodes options; a missing key takes its default.
@@ -102,6 +123,14 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         corruptionLevel = try c.decodeIfPresent(Double.self, forKey: .corruptionLevel) ?? d.corruptionLevel
         pcaComponents = try c.decodeIfPresent(Int.self, forKey: .pcaComponents) ?? d.pcaComponents
         pcaVarianceFraction = try c.decodeIfPresent(Double.self, forKey: .pcaVarianceFraction) ?? d.pcaVarianceFraction
+        contrastiveTransformations = try c.decodeIfPresent(Int.self, forKey: .contrastiveTransformations) ?? d.contrastiveTransformations
+        learnedTransformation = try c.decodeIfPresent(LearnedTransformation.self, forKey: .learnedTransformation) ?? d.learnedTransformation
+        temperature = try c.decodeIfPresent(Double.self, forKey: .temperature) ?? d.temperature
+        affineTransformations = try c.decodeIfPresent(Int.self, forKey: .affineTransformations) ?? d.affineTransformations
+        affineDimensions = try c.decodeIfPresent(Int.self, forKey: .affineDimensions) ?? d.affineDimensions
+        margin = try c.decodeIfPresent(Double.self, forKey: .margin) ?? d.margin
+        tripletCenterWeight = try c.decodeIfPresent(Double.self, forKey: .tripletCenterWeight) ?? d.tripletCenterWeight
+        tripletTrainingSteps = try c.decodeIfPresent(Int.self, forKey: .tripletTrainingSteps) ?? d.tripletTrainingSteps
     }
 
     /// The code width a model of `featureCount` inputs uses.
@@ -151,5 +180,16 @@ public struct DetectorOptions: Sendable, Codable, Equatable {
         guard pcaVarianceFraction > 0, pcaVarianceFraction <= 1 else {
             throw bad("pcaVarianceFraction", pcaVarianceFraction, "must be in (0, 1]")
         }
+        guard contrastiveTransformations >= 2 else {
+            throw bad("contrastiveTransformations", contrastiveTransformations, "needs at least 2 transformations")
+        }
+        guard temperature > 0, temperature.isFinite else { throw bad("temperature", temperature, "must be positive") }
+        guard affineTransformations >= 2 else { throw bad("affineTransformations", affineTransformations, "needs at least 2 transformations") }
+        guard affineDimensions > 0 else { throw bad("affineDimensions", affineDimensions, "must be positive") }
+        guard margin >= 0, margin.isFinite else { throw bad("margin", margin, "must be non-negative") }
+        guard tripletCenterWeight >= 0, tripletCenterWeight.isFinite else {
+            throw bad("tripletCenterWeight", tripletCenterWeight, "must be non-negative")
+        }
+        guard tripletTrainingSteps > 0 else { throw bad("tripletTrainingSteps", tripletTrainingSteps, "must be positive") }
     }
 }
