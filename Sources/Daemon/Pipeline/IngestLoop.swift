@@ -154,11 +154,15 @@ final class IngestLoop: @unchecked Sendable {
             let now = Date().timeIntervalSince1970
             pipeline.scoreAllPending(now: now)
             if ready > 0 && poller.isReady(1) { controlServer?.drain(now: now) }
+            environment.snapshots.publish { reporter.status(now: now) }
             tick()
         }
         // Graceful stop: take what already arrived, score it, hand alerts to the writer.
         drainIngest(subscriber, limit: 100_000)
         pipeline.scoreAllPending(now: Date().timeIntervalSince1970)
+        // The last document covers every vector scored; later scrapes get it at once.
+        environment.snapshots.publish(force: true) { reporter.status(now: Date().timeIntervalSince1970) }
+        environment.snapshots.close()
         closeSockets()
     }
 
