@@ -139,6 +139,33 @@ import Wire
         #expect(after.streams.first?.lastTrainingRun == nil)
     }
 
+    @Test func aStalledHTTPClientStallsNeitherScoringNorOtherScrapes() throws {
+        let harness = try DaemonHarness(toml: Self.toml())
+        defer { harness.removeState() }
+        let port = try Self.port(harness)
+        // Clients that send half a request and then nothing, and hold their connections.
+        var stalled: [Int32] = []
+        defer { for fd in stalled { close(fd) } }
+        for _ in 0..<8 {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            try #require(connected == 0)
+            let partial = Array("GET /metrics HTTP/1.1\r\nHost: x\r\nX-Slow: ".utf8)
+            _ = partial.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            stalled.append(fd)
+        }
+        try harness.publish(stream: "s", values: demoVectors(count: 300, seed: 91), dimension: 12)
+        try harness.waitForStatus(timeout: 30) { $0.streams.first?.received == 300 }
+        let body = try Self.scrape(harness)
+        #expect(Self.sample(body, "aed_vectors_received_total{stream=\"s\"}") == 300)
+    }
+
     @Test func aMetricsAddressInUseIsAStartupErrorNamingTheKey() throws {
         let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(holder) }
