@@ -124,21 +124,24 @@ final class MetricsEndpoint: Service, CustomStringConvertible, Sendable {
     }
 
     /// Stops what `start()` started and waits until the server closed, at most
-    /// `detachedTimeout` seconds.
+    /// `stopTimeout` seconds.
     ///
-    /// The wait is bounded because swift-service-lifecycle delivers a graceful shutdown through
+    /// The wait is short because swift-service-lifecycle delivers a graceful shutdown through
     /// an unstructured task, which runs on the cooperative pool even for a group that prefers
-    /// this endpoint's executor: while a caller blocks every cooperative thread (tests stopping
-    /// several daemons at once on a small host) the server can only close after that caller
-    /// moves on. It then closes within moments; the port stays open until it does.
+    /// this endpoint's executor: while callers block every cooperative thread (tests stopping
+    /// several daemons at once on a 2-core host) the server can only close after they move on,
+    /// and a longer wait would only hold one of those threads longer. It then closes within
+    /// moments; the port stays open until it does.
     func stop() {
         guard let group = detached.withLock({ $0 }) else { return }
         Task(executorPreference: executor) { await group.triggerGracefulShutdown() }
-        if ended.wait(timeout: Self.detachedTimeout) == nil {
-            logger.notice("metrics endpoint still closing after a stop; not waiting for it")
+        if ended.wait(timeout: Self.stopTimeout) == nil {
+            logger.debug("metrics endpoint still closing after a stop; not waiting for it")
         }
     }
 
-    /// The longest `start()` waits for the bind and `stop()` for the close, seconds.
+    /// The longest `start()` waits for the bind, seconds.
     static let detachedTimeout = 10.0
+    /// The longest `stop()` waits for the server to close, seconds.
+    static let stopTimeout = 1.0
 }
