@@ -45,6 +45,12 @@ public final class AnomalyDaemon: @unchecked Sendable {
     let reloadRequests = Locked<[ReloadRequest]>([])
     /// The reloads applied and refused since start (`aectl status`).
     let reloads = ReloadHistory()
+    /// Status documents for the metrics endpoint, built by the ingest thread on demand.
+    let statusSnapshots: StatusSnapshots
+    /// This daemon's Prometheus metrics (nil without `metrics_listen`).
+    let metrics: DaemonMetrics?
+    /// The HTTP endpoint serving `metrics` (nil without `metrics_listen`).
+    let metricsEndpoint: MetricsEndpoint?
     private let stopped = DispatchSemaphore(value: 0)
     /// The open store (internal for tests: their fault hooks).
     private(set) var store: Store?
@@ -61,6 +67,23 @@ public final class AnomalyDaemon: @unchecked Sendable {
         self.logger = logger
         self.notifier = notifier
         self.watchdog = WatchdogPinger(notifier: notifier)
+        let snapshots = StatusSnapshots()
+        statusSnapshots = snapshots
+        if let address = configuration.daemon.metricsListen {
+            let metrics = DaemonMetrics()
+            self.metrics = metrics
+            metricsEndpoint = MetricsEndpoint(address: address, metrics: metrics, snapshots: snapshots, logger: logger)
+        } else {
+            metrics = nil
+            metricsEndpoint = nil
+        }
+    }
+
+    /// The address the metrics endpoint listens on (`127.0.0.1:PORT`, with the real port when
+    /// `metrics_listen` asked for port 0); nil without one or before it listens.
+    public var boundMetricsAddress: MetricsListenAddress? {
+        guard let endpoint = metricsEndpoint, let port = endpoint.listeningPort.withLock({ $0 }) else { return nil }
+        return MetricsListenAddress(host: endpoint.address.host, port: port)
     }
 
     /// The endpoints bound by `start()`.
@@ -76,12 +99,23 @@ public final class AnomalyDaemon: @unchecked Sendable {
         let stages = stages()
         for stage in stages { stage.start() }
         let bound = launchIngest(ingest) { [self] in
+            metricsEndpoint?.stop()
             for stage in stages.reversed() { stage.stop() }
             logger.info("aed stopped")
             stopped.signal()
         }
         switch bound.wait() {
         case .success(let endpoints):
+            if let metricsEndpoint {
+                do {
+                    _ = try metricsEndpoint.start()
+                } catch {
+                    requestStop()
+                    stopped.wait()
+                    stopped.signal()
+                    throw error
+                }
+            }
             announceReady(endpoints)
         case .failure(let error):
             stopped.wait()
@@ -117,6 +151,11 @@ public final class AnomalyDaemon: @unchecked Sendable {
         // the group down gracefully, the other parts in reverse start order.
         configurations.append(
             .init(service: IngestService(daemon: self, ingest: ingest), successTerminationBehavior: .gracefullyShutdownGroup))
+        // The metrics endpoint starts after and stops before the ingest; a bind failure
+        // (`DaemonError.metricsListen`) shuts the group down gracefully and is aed's error.
+        if let metricsEndpoint {
+            configurations.append(.init(service: metricsEndpoint, failureTerminationBehavior: .gracefullyShutdownGroup))
+        }
         configurations += services.map { .init(service: $0) }
         var group = ServiceGroupConfiguration(
             services: configurations, gracefulShutdownSignals: gracefulShutdownSignals, logger: logger)
@@ -196,10 +235,11 @@ public final class AnomalyDaemon: @unchecked Sendable {
         let pipeline = StreamPipeline(
             configuration: config, restored: restored, store: store, trainer: trainer, writer: writer,
             scheduler: scheduler, logger: logger, now: Date().timeIntervalSince1970)
+        pipeline.metrics = metrics
         let environment = IngestEnvironment(
             stopFlag: stopFlag, reloadRequests: reloadRequests, reloads: reloads, sharedConfiguration: configuration,
             notifier: notifier, watchdog: watchdog,
-            logger: logger, startTime: startTime)
+            logger: logger, startTime: startTime, snapshots: statusSnapshots)
         return IngestLoop(environment: environment, pipeline: pipeline)
     }
 

@@ -14,6 +14,9 @@ public enum DaemonError: Error, CustomStringConvertible, Equatable {
     case controlInUse(endpoint: String)
     /// The ingest loop ended without a stop request (its sockets failed).
     case ingestEnded
+    /// The metrics endpoint cannot listen on its address (`daemon.metrics_listen`: in use, not
+    /// an address of this machine, no permission).
+    case metricsListen(address: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +27,8 @@ public enum DaemonError: Error, CustomStringConvertible, Equatable {
         case .controlInUse(let endpoint):
             return "another aed answers at \(endpoint); stop it or give this one another --control endpoint"
         case .ingestEnded: return "the ingest loop ended without a stop request"
+        case .metricsListen(let address, let reason):
+            return "cannot serve metrics on daemon.metrics_listen = \"\(address)\": \(reason)"
         }
     }
 

@@ -13,7 +13,7 @@ struct AED: AsyncParsableCommand {
         discussion: """
             Without a subcommand aed runs the daemon: `aed --config /etc/aed/aed.toml` is \
             `aed run --config /etc/aed/aed.toml`. Its options (--config, --state-dir, --ingest, \
-            --connect, --control, --log-level, --check-config): `aed run --help`.
+            --connect, --control, --log-level, --metrics-listen, --check-config): `aed run --help`.
             """,
         version: AnomalyDaemon.versionDescription,
         subcommands: [Serve.self, ReplayCommand.self],
@@ -44,13 +44,17 @@ struct Serve: AsyncParsableCommand {
     var control: String?
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error, critical.")
     var logLevel: String?
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: "Serve Prometheus metrics on HOST:PORT (e.g. 127.0.0.1:9464; \"\" for none; default: metrics_listen).")
+    var metricsListen: String?
     @Flag(name: .customLong("check-config"), help: "Validate the configuration and exit.")
     var checkConfig = false
 
     func run() async throws {
         let overrides = ConfigurationOverrides(
             stateDirectory: stateDir, ingestBinds: ingest, ingestConnects: connect, controlEndpoint: control,
-            logLevel: logLevel)
+            logLevel: logLevel, metricsListen: metricsListen)
         let loaded: DaemonConfiguration
         do {
             loaded = try DaemonConfiguration.load(path: config).applying(overrides)

@@ -43,6 +43,14 @@ import Wire
         let missing = try runProcess(aed, ["--check-config", "--config", missingKey], timeout: 30)
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("daemon.curve_secret_key_file") && missing.stderr.contains("cannot read key file"))
+        let metrics = directory + "/metrics.toml"
+        try "[daemon]\nmetrics_listen = \"127.0.0.1:99999\"\n".write(toFile: metrics, atomically: true, encoding: .utf8)
+        let badAddress = try runProcess(aed, ["--check-config", "--config", metrics], timeout: 30)
+        #expect(badAddress.status != 0)
+        #expect(badAddress.stderr.contains("daemon.metrics_listen"), "\(badAddress.stderr)")
+        let badFlag = try runProcess(aed, ["--check-config", "--config", example, "--metrics-listen", "example.org:9464"], timeout: 30)
+        #expect(badFlag.status != 0)
+        #expect(badFlag.stderr.contains("--metrics-listen"), "\(badFlag.stderr)")
 
         let version = try runProcess(aed, ["--version"], timeout: 30)
         #expect(version.status == 0)

@@ -12,12 +12,15 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var controlEndpoint: String?
     /// `--log-level`.
     public var logLevel: String?
+    /// `--metrics-listen`: the metrics endpoint's address (`""` turns it off).
+    public var metricsListen: String?
 
     /// No overrides.
     public init(
         stateDirectory: String? = nil, ingestBinds: [String] = [], ingestConnects: [String] = [],
-        controlEndpoint: String? = nil, logLevel: String? = nil
+        controlEndpoint: String? = nil, logLevel: String? = nil, metricsListen: String? = nil
     ) {
+        self.metricsListen = metricsListen
         self.stateDirectory = stateDirectory
         self.ingestBinds = ingestBinds
         self.ingestConnects = ingestConnects

@@ -13,6 +13,9 @@ extension DaemonConfiguration {
             result.daemon.ingestConnects.append(connect)
         }
         if let control = overrides.controlEndpoint { result.daemon.controlEndpoint = control }
+        if let metrics = overrides.metricsListen {
+            result.daemon.metricsListen = try DaemonSettings.metricsAddress(metrics, key: "--metrics-listen")
+        }
         if let level = overrides.logLevel {
             guard Self.logLevels.contains(level) else {
                 throw ConfigurationError.invalidValue(

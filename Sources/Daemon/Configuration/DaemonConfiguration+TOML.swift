@@ -102,6 +102,9 @@ extension DaemonSettings {
                 alertEndpoint = value
             }
         }
+        if let value = try section.string("metrics_listen") {
+            metricsListen = try Self.metricsAddress(value, key: section.key("metrics_listen"))
+        }
         if let value = try section.string("log_level") {
             guard DaemonConfiguration.logLevels.contains(value) else {
                 throw ConfigurationError.invalidValue(
@@ -121,6 +124,17 @@ extension DaemonSettings {
         if let value = try section.duration("max_clock_skew") { maxClockSkew = value }
         if let value = try section.bool("control_allow_plaintext_tcp") { controlAllowPlaintextTCP = value }
         curve = try CurveSettings.read(&section)
+    }
+
+    /// The metrics address `value` of `key`; nil for "" (no endpoint).
+    /// - Throws: `ConfigurationError.invalidValue` naming `key` when it does not parse.
+    static func metricsAddress(_ value: String, key: String) throws -> MetricsListenAddress? {
+        guard !value.isEmpty else { return nil }
+        do {
+            return try MetricsListenAddress.parse(value)
+        } catch {
+            throw ConfigurationError.invalidValue(key: key, value: "\"\(value)\"", reason: error.description)
+        }
     }
 
     static func checkEndpoints(_ endpoints: [String], key: String) throws {

@@ -14,6 +14,9 @@ public struct DaemonSettings: Sendable, Equatable {
     public var controlEndpoint: String? = nil
     /// The PUB endpoint where alerts are published, or `nil` for none.
     public var alertEndpoint: String? = nil
+    /// Where the Prometheus metrics endpoint (`GET /metrics`) listens, or `nil` for no endpoint
+    /// (the default). Loopback (`127.0.0.1:9464`) unless an address beyond it is written out.
+    public var metricsListen: MetricsListenAddress? = nil
     /// Log level: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String = "info"
     /// Largest accepted message, in bytes; larger frames are dropped by ZeroMQ.

@@ -53,6 +53,9 @@ public struct StreamDocument: Codable, Sendable, Equatable {
     public var alertsDropped: Int
     /// The last training run of each detector.
     public var runs: [TrainingRunSummary]
+    /// Training runs ended since aed started, by detector and outcome (`ok`, `failed`,
+    /// `skipped`); nil from older daemons.
+    public var trainingRuns: [String: [String: Int]]? = nil
     /// Share of recently scored vectors that alerted (any detector), over the last shift window
     /// (`shift_window`, `shift_vectors`), nil before any vector was scored; compare it with
     /// `targetFalsePositiveRate` (per detector).

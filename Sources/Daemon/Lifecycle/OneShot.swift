@@ -32,6 +32,17 @@ final class OneShot<Value: Sendable>: @unchecked Sendable {
         }
     }
 
+    /// Blocks the calling thread until the value is set or `timeout` seconds passed; nil then.
+    func wait(timeout: Double) -> Value? {
+        let deadline = Date().addingTimeInterval(timeout)
+        lock.lock()
+        defer { lock.unlock() }
+        while true {
+            if let result { return result }
+            guard lock.wait(until: deadline) else { return result }
+        }
+    }
+
     /// Suspends until the value is set.
     var value: Value {
         get async {

@@ -18,6 +18,8 @@ struct IngestEnvironment: Sendable {
     let logger: Logger
     /// When aed started, seconds since the Unix epoch.
     let startTime: Double
+    /// Status documents for the metrics endpoint, built here when one is wanted.
+    let snapshots: StatusSnapshots
 }
 
 /// A configuration read for a reload, and when it was read (seconds since the Unix epoch).

@@ -189,11 +189,15 @@ final class IngestLoop: @unchecked Sendable {
                     curveGuard.drainMonitor(index, now: now)
                 }
             }
+            environment.snapshots.publish { reporter.status(now: now) }
             tick()
         }
         // Graceful stop: take what already arrived, score it, hand alerts to the writer.
         drainIngest(subscribers, limit: 100_000)
         pipeline.scoreAllPending(now: Date().timeIntervalSince1970)
+        // The last document covers every vector scored; later scrapes get it at once.
+        environment.snapshots.publish(force: true) { reporter.status(now: Date().timeIntervalSince1970) }
+        environment.snapshots.close()
         closeSockets()
     }
 

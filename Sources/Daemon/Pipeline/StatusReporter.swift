@@ -73,6 +73,7 @@ struct StatusReporter {
             }
             document.targetFalsePositiveRate = runtime.settings.targetFalsePositiveRate
             document.shifts = c.shifts
+            document.trainingRuns = c.trainingRuns
             document.lastShift = runtime.lastShift
             document.futureTimestamps = c.futureTimestamps
             document.duplicates = runtime.sequence.duplicates

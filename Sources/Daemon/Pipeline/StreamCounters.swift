@@ -18,6 +18,8 @@ struct StreamCounters: Sendable, Codable, Equatable {
     var shifts: Int = 0
     /// Alerts that could not be stored (store errors or a full writer queue).
     var alertsDropped: Int = 0
+    /// Training runs ended, by detector and outcome (`ok`, `failed`, `skipped`).
+    var trainingRuns: [String: [String: Int]] = [:]
 
     init() {}
 }

@@ -33,6 +33,9 @@ final class StreamPipeline {
     var observer: ((ScoredBatch) -> Void)?
     /// The wall clock for the publish-to-scored latency; nil in a replay.
     var latencyClock: (() -> Double)?
+    /// The Prometheus metrics' histograms (scoring latency, training durations); nil without a
+    /// metrics endpoint and in a replay.
+    var metrics: DaemonMetrics?
     /// When the retrain buffers were last handed to the writer, event time.
     private var lastSnapshot: Double
     /// Buffer snapshots handed to the writer so far (tests).
@@ -142,6 +145,7 @@ final class StreamPipeline {
     /// Scores `runtime`'s pending micro-batch, hands its alerts to the writer and the PUB socket,
     /// and records a level shift recognised in it.
     func score(_ runtime: StreamRuntime, now: Double) {
+        if runtime.latencyMetric == nil, let metrics { runtime.latencyMetric = metrics.scoringLatency(stream: runtime.name) }
         let writes = runtime.scorePending(
             alertSettings: configuration.alerts, now: now, scoredAt: latencyClock, observer: observer)
         if !writes.isEmpty {
@@ -264,6 +268,12 @@ final class StreamPipeline {
                     ])
             case .finished(let stream, let runs, let requestIDs, let trigger):
                 table[stream]?.trainingInFlight = false
+                for run in runs {
+                    table[stream]?.counters.trainingRuns[run.detector, default: [:]][run.outcome, default: 0] += 1
+                    if run.outcome != "skipped" {
+                        metrics?.recordTraining(stream: stream, detector: run.detector, seconds: run.finished - run.started)
+                    }
+                }
                 scheduler.finished(stream: stream, runs: runs, requestIDs: requestIDs, trigger: trigger)
             }
         }
@@ -330,6 +340,7 @@ final class StreamPipeline {
             notReloaded.append("daemon.curve_secret_key_file/ingest_authorized_keys/control_authorized_keys")
         }
         if old.controlAllowPlaintextTCP != new.controlAllowPlaintextTCP { notReloaded.append("daemon.control_allow_plaintext_tcp") }
+        if old.metricsListen != new.metricsListen { notReloaded.append("daemon.metrics_listen") }
         var applied = newConfiguration
         applied.daemon.curve = curve
         applied.daemon.controlAllowPlaintextTCP = old.controlAllowPlaintextTCP
@@ -342,6 +353,7 @@ final class StreamPipeline {
         applied.daemon.maxMessageSize = old.maxMessageSize
         applied.daemon.receiveHighWaterMark = old.receiveHighWaterMark
         applied.alerts.maxPending = configuration.alerts.maxPending
+        applied.daemon.metricsListen = old.metricsListen
         configuration = applied
         for (name, runtime) in table.streams {
             let settings = applied.settings(forStream: name)

@@ -1,5 +1,6 @@
 import Detectors
 import Foundation
+import Prometheus
 import Store
 import Tensor
 import Wire
@@ -66,6 +67,9 @@ final class StreamRuntime {
     /// Timed vectors' delays from their `ts` to the end of their batch's scoring, over the
     /// last 5 to 10 minutes of wall time (`RecentLatencyHistogram`).
     var latencyHistogram = RecentLatencyHistogram()
+    /// The Prometheus scoring-latency histogram that every timed vector's delay also goes to
+    /// (nil without a metrics endpoint).
+    var latencyMetric: ValueHistogram?
     /// When the last vector arrived, event time in seconds.
     var lastReceive: Double = 0
 
@@ -336,6 +340,7 @@ final class StreamRuntime {
                 delay += max(0, scoredAt - ts)
                 timed += 1
                 latencyHistogram.record(scoredAt - ts, at: scoredAt)
+                latencyMetric?.record(max(0, scoredAt - ts))
             }
         }
         if timed > 0 { latency = latency == 0 ? delay / Double(timed) : 0.9 * latency + 0.1 * (delay / Double(timed)) }
