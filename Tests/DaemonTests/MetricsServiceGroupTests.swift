@@ -14,6 +14,7 @@ import Testing
         configuration.daemon.stateDirectory = state
         configuration.daemon.ingestBinds = ["tcp://127.0.0.1:*"]
         configuration.daemon.controlEndpoint = "tcp://127.0.0.1:*"
+        configuration.daemon.controlAllowPlaintextTCP = true
         let logger = Logger(label: "aed-test") { _ in SwiftLogNoOpLogHandler() }
         return AnomalyDaemon(
             configuration: configuration.validated().configuration, logger: logger,
