@@ -102,6 +102,16 @@ public final class DaemonMetrics: Sendable {
         "aed_ingest_queue_messages", .gauge, [], "Received messages waiting to be decoded and scored.")
     static let walBytes = MetricFamily(
         "aed_wal_bytes", .gauge, [], "Size of the SQLite write-ahead log (aed.db-wal), bytes.")
+    static let lastCheckpoint = MetricFamily(
+        "aed_last_checkpoint_time_seconds", .gauge, [],
+        "When aed last copied the write-ahead log into aed.db, seconds since the Unix epoch.")
+    static let writesFailing = MetricFamily(
+        "aed_storage_writes_failing", .gauge, [], "1 while the database refuses writes (disk full, read-only, ...), else 0.")
+    static let lastWriteError = MetricFamily(
+        "aed_last_write_error_time_seconds", .gauge, ["cause"],
+        "When the database last refused a write, by cause (disk full, read-only filesystem, ...), seconds since the Unix epoch.")
+    static let pendingAlerts = MetricFamily(
+        "aed_pending_alerts", .gauge, [], "Alerts waiting in memory for the database (bounded by [alerts] max_pending).")
     static let startTime = MetricFamily(
         "aed_start_time_seconds", .gauge, [], "When aed started, seconds since the Unix epoch.")
     static let buildInfo = MetricFamily(
@@ -112,7 +122,8 @@ public final class DaemonMetrics: Sendable {
         vectorsReceived, vectorsScored, vectorsRejected, unattributedRejections, alerts, episodes, alertsWritten,
         alertsDropped, shifts, sequenceGaps, futureTimestamps, trainingRuns, trainingDurations, scoringLatencies,
         modelVersion, modelAge, threshold, targetFalsePositiveRatio, recentAlertRatio, bufferVectors, bufferCapacity,
-        streams, queueBytes, queueCapacity, queueMessages, walBytes, startTime, buildInfo,
+        streams, queueBytes, queueCapacity, queueMessages, walBytes, lastCheckpoint, writesFailing, lastWriteError,
+        pendingAlerts, startTime, buildInfo,
     ]
 
     /// Upper bounds of the scoring-latency buckets, seconds (100 µs to 30 s).
@@ -211,7 +222,13 @@ public final class DaemonMetrics: Sendable {
         if let bytes = status.ingest.queuedBytes { set(Self.queueBytes, [], Double(bytes)) }
         if let messages = status.ingest.queuedMessages { set(Self.queueMessages, [], Double(messages)) }
         if let capacity = status.ingest.maxQueueBytes { set(Self.queueCapacity, [], Double(capacity)) }
-        if let storage = status.daemon.storage { set(Self.walBytes, [], Double(storage.walBytes)) }
+        if let storage = status.daemon.storage {
+            set(Self.walBytes, [], Double(storage.walBytes))
+            if let time = storage.lastCheckpoint { set(Self.lastCheckpoint, [], time) }
+            set(Self.writesFailing, [], storage.writesFailing == true ? 1 : 0)
+            if let error = storage.lastWriteError { set(Self.lastWriteError, [error.cause ?? "SQLite error"], error.time) }
+            if let pending = storage.pendingAlerts { set(Self.pendingAlerts, [], Double(pending)) }
+        }
         // A gauge whose subject went away (a detector no longer configured) leaves the output.
         for (key, gauge) in series.gauges where !seenGauges.contains(key) {
             registry.unregisterGauge(gauge)
