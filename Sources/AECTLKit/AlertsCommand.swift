@@ -47,6 +47,13 @@ public struct AlertsCommand: ParsableCommand {
     }
 
     public func run() throws {
+        if options.isFleet {
+            let request = ControlRequest.alerts(stream: stream, since: since.flatMap { Self.parseTime($0) }, limit: limit)
+            let answers = DaemonFleet.ask(request, options: options)
+            printOut(json ? DaemonFleet.json(answers) : DaemonFleet.renderAlerts(answers, limit: limit))
+            guard DaemonFleet.allAnswered(answers) else { throw CommandFailure("not every daemon answered") }
+            return
+        }
         let client = try options.client()
         let frame: [UInt8]
         let reply: AlertsReply
@@ -87,13 +94,15 @@ public struct AlertsCommand: ParsableCommand {
     /// A table of alerts, newest first: one row per episode, with its first alert's score and
     /// severity, the number of crossings (COUNT) and the time of the last one (LAST, `-` for
     /// an episode of one).
-    public static func render(_ alerts: [AlertRecord]) -> String {
+    /// With `daemons` (one control endpoint per alert), a DAEMON column names where each came from.
+    public static func render(_ alerts: [AlertRecord], daemons: [String]? = nil) -> String {
         guard !alerts.isEmpty else { return "no alerts\n" }
         let formatter = ISO8601DateFormatter()
-        let header = [
+        var header = [
             "TIME", "STREAM", "DETECTOR", "SCORE", "THRESHOLD", "SEVERITY", "COUNT", "LAST", "MODEL", "TOP FEATURES",
         ]
-        let rows = alerts.map { alert -> [String] in
+        if daemons != nil { header.append("DAEMON") }
+        let rows = alerts.enumerated().map { index, alert -> [String] in
             let count = alert.episodeCount ?? 1
             let last = count > 1 ? alert.lastTs.map { formatter.string(from: Date(timeIntervalSince1970: $0)) } : nil
             return [
@@ -101,7 +110,7 @@ public struct AlertsCommand: ParsableCommand {
                 StatusTable.number(alert.score), StatusTable.number(alert.threshold),
                 String(format: "%.2f", alert.severity), "\(count)", last ?? "-", "v\(alert.modelVersion)",
                 alert.topFeatures.map { "f\($0.index) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", "),
-            ]
+            ] + (daemons.map { index < $0.count ? [$0[index]] : ["-"] } ?? [])
         }
         return StatusTable.table(header: header, rows: rows).joined(separator: "\n") + "\n"
     }

@@ -4,7 +4,7 @@ import Wire
 
 /// Where aectl finds aed, shared by every control subcommand.
 public struct ControlOptions: ParsableArguments {
-    @Option(help: "aed's control endpoint (default: $AED_CONTROL, /run/aed/control.sock when installed, else ipc://./state/control.sock).")
+    @Option(help: "aed's control endpoint (default: $AED_CONTROL, /run/aed/control.sock when installed, else ipc://./state/control.sock). status and alerts take several, separated by commas, and show them as one view.")
     public var control: String?
 
     // `.unconditional` so `--timeout -1` reaches validation instead of "Missing value".
@@ -37,6 +37,17 @@ public struct ControlOptions: ParsableArguments {
     ///
     /// - Throws: `CommandFailure` for bad CURVE options or when no client can be made.
     public func client() throws -> ControlClient {
+        let endpoints = DaemonFleet.endpoints(endpoint)
+        guard endpoints.count <= 1 else {
+            throw CommandFailure("this command talks to one daemon; give one control endpoint, not \(endpoints.count)")
+        }
+        return try client(endpoint: endpoint)
+    }
+
+    /// A client for `endpoint` with these options' timeout and CURVE keys.
+    ///
+    /// - Throws: `CommandFailure` for bad CURVE options or when no client can be made.
+    public func client(endpoint: String) throws -> ControlClient {
         let credentials = try curve.credentials()
         do {
             return try ControlClient(
@@ -45,10 +56,13 @@ public struct ControlOptions: ParsableArguments {
             throw CommandFailure("\(error)")
         }
     }
+
+    /// Whether more than one control endpoint was given (comma-separated).
+    public var isFleet: Bool { DaemonFleet.endpoints(endpoint).count > 1 }
 }
 
 /// An error that prints its message (no usage text) and exits 1.
-public struct CommandFailure: Error, CustomStringConvertible {
+public struct CommandFailure: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }

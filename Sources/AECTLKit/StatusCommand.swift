@@ -14,6 +14,12 @@ public struct StatusCommand: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        if options.isFleet {
+            let answers = DaemonFleet.ask(.status, options: options)
+            printOut(json ? DaemonFleet.json(answers) : DaemonFleet.renderStatus(answers))
+            guard DaemonFleet.allAnswered(answers) else { throw CommandFailure("not every daemon answered") }
+            return
+        }
         let client = try options.client()
         let frame: [UInt8]
         do {

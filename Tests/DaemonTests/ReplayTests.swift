@@ -312,11 +312,17 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         #expect(outcome.summary.retrains.filter { $0.outcome == "ok" }.count >= 18)
         let lastTwoThousand = trace.alerted.count - 2_000 ..< trace.alerted.count
         #expect(alertShare(trace.alerted, lastTwoThousand) <= 0.02, "alert rate \(alertShare(trace.alerted, lastTwoThousand))")
-        // The first model's threshold (row 1,600) against the last one's. Without counting
-        // censored vectors the last one was 0.70 of the first (and the rate 1.45%); with them, 1.17.
-        let first = trace.thresholds[1_600]
-        let last = try #require(trace.thresholds.last)
-        #expect(last >= 0.9 * first, "threshold \(first) -> \(last)")
+        // The thresholds of the first retrains against those of the last ones (medians of five:
+        // one threshold from a few hundred held-out heavy-tailed scores is noisy, and the first
+        // model's, from the smallest held-out set, the noisiest). Without counting censored
+        // vectors the thresholds fell retrain after retrain (late 0.83 of early; with them 0.92).
+        var thresholds: [Double] = []
+        for value in trace.thresholds where value.isFinite && value != thresholds.last { thresholds.append(value) }
+        #expect(thresholds.count >= 12, "\(thresholds)")
+        func median(_ values: ArraySlice<Double>) -> Double { values.sorted()[values.count / 2] }
+        let early = median(thresholds.dropFirst().prefix(5))
+        let late = median(thresholds.suffix(5))
+        #expect(late >= 0.88 * early, "thresholds \(thresholds)")
     }
 
     /// As `aectl publish` reads a CSV: blank lines are passed over. A missing file, a folder
