@@ -168,14 +168,9 @@ public struct GOADDetector: AnomalyDetector {
     /// Restores a detector saved by `saved()`.
     /// - Throws: `DetectorError.corruptModel` when a part cannot be decoded or shapes disagree.
     public static func load(_ saved: SavedDetector) throws -> GOADDetector {
-        let configuration: Configuration
-        let scaler: StandardScaler
-        let tensors: [(name: String, tensor: Tensor)]
+        let (configuration, scaler, byName) = try saved.unpacked(Configuration.self)
         let template: GOADDetector
         do {
-            configuration = try JSONDecoder().decode(Configuration.self, from: saved.configuration)
-            scaler = try JSONDecoder().decode(StandardScaler.self, from: saved.scaler)
-            tensors = try Checkpoint.decode([UInt8](saved.weights))
             template = try initialized(featureCount: configuration.featureCount, options: configuration.options)
         } catch {
             throw DetectorError.corruptModel("triplet: \(error)")
@@ -183,7 +178,6 @@ public struct GOADDetector: AnomalyDetector {
         guard scaler.featureCount == configuration.featureCount, template.configuration == configuration else {
             throw DetectorError.corruptModel("triplet: scaler or configuration do not match the options")
         }
-        let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
         guard let transformations = byName["transformations"], transformations.shape == template.transformations.shape,
               let centers = byName["centers"], centers.shape == template.centers.shape
         else { throw DetectorError.corruptModel("triplet: missing or misshaped transformations or centers") }

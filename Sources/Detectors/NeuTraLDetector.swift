@@ -160,14 +160,9 @@ public struct NeuTraLDetector: AnomalyDetector {
     /// Restores a detector saved by `saved()`.
     /// - Throws: `DetectorError.corruptModel` when a part cannot be decoded or shapes disagree.
     public static func load(_ saved: SavedDetector) throws -> NeuTraLDetector {
-        let configuration: Configuration
-        let scaler: StandardScaler
-        let tensors: [(name: String, tensor: Tensor)]
+        let (configuration, scaler, byName) = try saved.unpacked(Configuration.self)
         let template: NeuTraLDetector
         do {
-            configuration = try JSONDecoder().decode(Configuration.self, from: saved.configuration)
-            scaler = try JSONDecoder().decode(StandardScaler.self, from: saved.scaler)
-            tensors = try Checkpoint.decode([UInt8](saved.weights))
             template = try initialized(featureCount: configuration.featureCount, options: configuration.options)
         } catch {
             throw DetectorError.corruptModel("contrastive: \(error)")
@@ -175,7 +170,6 @@ public struct NeuTraLDetector: AnomalyDetector {
         guard scaler.featureCount == configuration.featureCount, template.configuration == configuration else {
             throw DetectorError.corruptModel("contrastive: scaler or configuration do not match the options")
         }
-        let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
         return NeuTraLDetector(
             configuration: configuration, scaler: scaler,
             transformations: try template.transformations.map { try $0.loading(byName) },

@@ -17,3 +17,22 @@ extension SavedDetector {
             weights: Data(Checkpoint.encode(parameters)))
     }
 }
+
+extension SavedDetector {
+    /// Unpacks what `init(kind:configuration:scaler:parameters:)` packed: the configuration and
+    /// the scaler from JSON, and the parameters by name (the first of a repeated name wins).
+    /// - Throws: `DetectorError.corruptModel`, prefixed with the detector's name, when a part
+    ///   cannot be decoded.
+    func unpacked<Configuration: Decodable>(_ type: Configuration.Type) throws
+        -> (configuration: Configuration, scaler: StandardScaler, parameters: [String: Tensor])
+    {
+        do {
+            let configuration = try JSONDecoder().decode(Configuration.self, from: self.configuration)
+            let scaler = try JSONDecoder().decode(StandardScaler.self, from: self.scaler)
+            let tensors = try Checkpoint.decode([UInt8](weights))
+            return (configuration, scaler, Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first }))
+        } catch {
+            throw DetectorError.corruptModel("\(kind.rawValue): \(error)")
+        }
+    }
+}

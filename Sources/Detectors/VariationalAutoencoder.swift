@@ -312,14 +312,9 @@ public struct VariationalAutoencoder: AnomalyDetector {
     /// Restores a VAE saved by `saved()`.
     /// - Throws: `DetectorError.corruptModel` when a part cannot be decoded or shapes disagree.
     public static func load(_ saved: SavedDetector) throws -> VariationalAutoencoder {
-        let configuration: Configuration
-        let scaler: StandardScaler
-        let tensors: [(name: String, tensor: Tensor)]
+        let (configuration, scaler, byName) = try saved.unpacked(Configuration.self)
         let template: VariationalAutoencoder
         do {
-            configuration = try JSONDecoder().decode(Configuration.self, from: saved.configuration)
-            scaler = try JSONDecoder().decode(StandardScaler.self, from: saved.scaler)
-            tensors = try Checkpoint.decode([UInt8](saved.weights))
             template = try initialized(featureCount: configuration.featureCount, options: configuration.options)
         } catch {
             throw DetectorError.corruptModel("vae: \(error)")
@@ -327,7 +322,6 @@ public struct VariationalAutoencoder: AnomalyDetector {
         guard scaler.featureCount == configuration.featureCount, configuration.importanceSamples > 0 else {
             throw DetectorError.corruptModel("vae: scaler or importance samples do not match the configuration")
         }
-        let byName = Dictionary(tensors.map { ($0.name, $0.tensor) }, uniquingKeysWith: { first, _ in first })
         guard let raw = byName["likelihood.rawVariance"], raw.shape == [configuration.featureCount] else {
             throw DetectorError.corruptModel("vae: missing or misshaped likelihood.rawVariance")
         }
