@@ -6,7 +6,7 @@ import Wire
 
 @testable import AECTLKit
 
-@Suite(.timeLimit(.minutes(1))) struct StatusCommandTests {
+@Suite(.timeLimit(.minutes(10))) struct StatusCommandTests {
     @Test(arguments: [["status"], ["retrain", "--wait"], ["alerts"]])
     func noDaemonFailsQuicklyWithAClearMessage(command: [String]) throws {
         let endpoint = "ipc://\(NSTemporaryDirectory())aectl-none-\(UUID().uuidString).sock"

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Wire
 
-@Suite(.serialized, .timeLimit(.minutes(1))) struct SequenceGapTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct SequenceGapTests {
     @Test func missingSequenceNumbersAreCountedAsGaps() throws {
         let harness = try DaemonHarness(toml: smallModelTOML())
         defer { harness.removeState() }

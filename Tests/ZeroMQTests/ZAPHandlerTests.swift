@@ -3,7 +3,7 @@ import Testing
 @testable import ZeroMQ
 
 /// The ZAP handler and the handshake events a CURVE server's monitor reports, over tcp loopback.
-@Suite("ZAP handler", .serialized, .timeLimit(.minutes(1)))
+@Suite("ZAP handler", .serialized, .timeLimit(.minutes(10)))
 struct ZAPHandlerTests {
     /// A CURVE PULL server with a ZAP handler allowing `authorized`, its monitor, and its endpoint.
     final class Server {
