@@ -25,6 +25,12 @@ struct ProcessResult {
 }
 
 /// Runs `executable` with `arguments` to completion, killing it after `timeout` seconds.
+///
+/// The child writes its stdout and stderr to temporary files, read once it exits. Pipes read
+/// through `readabilityHandler` crashed the test process now and then: clearing the handler
+/// cancels a dispatch read source asynchronously, and closing the pipe before that cancellation
+/// finishes leaves libdispatch's epoll loop a dangling registration (SIGSEGV in
+/// `_dispatch_event_loop_drain`; swift-corelibs-foundation PR 5507).
 func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 120, environment: [String: String]? = nil)
     throws -> ProcessResult
 {
@@ -32,14 +38,21 @@ func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 1
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let environment { process.environment = environment }
-    let out = Pipe()
-    let err = Pipe()
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("aed-process-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let outURL = folder.appendingPathComponent("stdout")
+    let errURL = folder.appendingPathComponent("stderr")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let out = try FileHandle(forWritingTo: outURL)
+    let err = try FileHandle(forWritingTo: errURL)
+    defer {
+        try? out.close()
+        try? err.close()
+    }
     process.standardOutput = out
     process.standardError = err
-    let outData = LockedData()
-    let errData = LockedData()
-    out.fileHandleForReading.readabilityHandler = { outData.append($0.availableData) }
-    err.fileHandleForReading.readabilityHandler = { errData.append($0.availableData) }
     try process.run()
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
@@ -49,28 +62,11 @@ func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 1
         throw HarnessError("\(executable) \(arguments.joined(separator: " ")) did not finish within \(timeout) s")
     }
     process.waitUntilExit()
-    out.fileHandleForReading.readabilityHandler = nil
-    err.fileHandleForReading.readabilityHandler = nil
-    outData.append(out.fileHandleForReading.readDataToEndOfFile())
-    errData.append(err.fileHandleForReading.readDataToEndOfFile())
+    let stdout = (try? Data(contentsOf: outURL)) ?? Data()
+    let stderr = (try? Data(contentsOf: errURL)) ?? Data()
     return ProcessResult(
-        status: process.terminationStatus, stdout: String(decoding: outData.data, as: UTF8.self),
-        stderr: String(decoding: errData.data, as: UTF8.self))
-}
-
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage = Data()
-    func append(_ data: Data) {
-        lock.lock()
-        storage.append(data)
-        lock.unlock()
-    }
-    var data: Data {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 /// A free TCP port on 127.0.0.1 (bound and released; a tiny race is acceptable in tests).
