@@ -33,7 +33,9 @@ public enum StatusTable {
         let d = status.daemon
         lines.append(
             "aed \(d.version)  pid \(d.pid)  up \(duration(d.uptimeSeconds))  control \(d.endpoints.control)")
-        if let blas = d.blasKernel { lines.append("blas \(blas)") }
+        if let blas = d.blasKernel {
+            lines.append("blas \(blas)" + (d.scoringThreads.map { "  scoring on \($0) thread\($0 == 1 ? "" : "s")" } ?? ""))
+        }
         if let storage = d.storage { lines.append(storageLine(storage, now: now)) }
         if let reload = d.reload { lines.append(reloadLine(reload, now: now)) }
         if let curve = d.curve { lines.append(curveLine(curve, now: now)) }

@@ -22,7 +22,7 @@ public struct StatusReply: Codable, Sendable, Equatable {
     }
 }
 
-/// The daemon process: version, uptime, pid, endpoints, BLAS kernel.
+/// The daemon process: version, uptime, pid, endpoints, BLAS kernel, scoring threads.
 public struct DaemonStatus: Codable, Sendable, Equatable {
     /// `aed --version` text.
     public var version: String
@@ -36,6 +36,9 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// `OpenBLAS 0.3.21 kernel SkylakeX, Intel(R) Xeon(R) Processor (switched from Prescott to
     /// SkylakeX because the CPU has AVX-512 (F, BW, DQ, VL))`; nil from older daemons.
     public var blasKernel: String?
+    /// The threads that compute anomaly scores, the ingest thread included
+    /// (`daemon.scoring_threads`); nil from older daemons.
+    public var scoringThreads: Int?
     /// The database's health: WAL size, last checkpoint, last write error; nil from older
     /// daemons.
     public var storage: StorageStatus?
@@ -49,13 +52,14 @@ public struct DaemonStatus: Codable, Sendable, Equatable {
     /// Creates the daemon part.
     public init(
         version: String, uptimeSeconds: Double, pid: Int32, endpoints: EndpointsStatus, blasKernel: String? = nil,
-        storage: StorageStatus? = nil, reload: ReloadStatus? = nil, curve: CurveStatus? = nil
+        scoringThreads: Int? = nil, storage: StorageStatus? = nil, reload: ReloadStatus? = nil, curve: CurveStatus? = nil
     ) {
         self.version = version
         self.uptimeSeconds = uptimeSeconds
         self.pid = pid
         self.endpoints = endpoints
         self.blasKernel = blasKernel
+        self.scoringThreads = scoringThreads
         self.storage = storage
         self.reload = reload
         self.curve = curve

@@ -6,7 +6,10 @@ import Wire
 /// Replay and the live daemon are the same pipeline: over the same vectors with the same model
 /// and no timer firing, they raise the same alerts.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct ReplayLiveAgreementTests {
-    @Test func replayAndTheLiveDaemonAgreeOnAlerts() throws {
+    /// `message`: vectors a message; `scoringThreads`: with 400 vectors in one message and 2
+    /// threads, the live micro-batch is scored in two shares (`ScoringWorkers`).
+    @Test(arguments: [(50, 1), (400, 2)])
+    func replayAndTheLiveDaemonAgreeOnAlerts(message: Int, scoringThreads: Int) throws {
         let files = try ReplayFiles()
         defer { files.remove() }
         let series = SyntheticSeries(seed: 7)
@@ -17,7 +20,8 @@ import Wire
         let testFile = try files.write("test.csv", rows: test)
         let start = (Date().timeIntervalSince1970 - 5 * 86_400).rounded()
         let state = files.path("state")
-        let toml = replayTOML(["min_samples": "600"], tail: "[alerts]\nepisodes = false\n")
+        let toml = replayTOML(
+            ["min_samples": "600"], tail: "[alerts]\nepisodes = false\n[daemon]\nscoring_threads = \(scoringThreads)\n")
         let outcome = try replay(toml, train: train, file: testFile, stateDirectory: state, tsStart: start)
         let trace = try #require(outcome.traces.first)
         // Compare from where the replay scored with the model the live daemon restores (its last).
@@ -33,12 +37,13 @@ import Wire
         let harness = try DaemonHarness(toml: toml, stateDirectory: state)
         let liveStart = Date().timeIntervalSince1970
         let raw = try RawPublisher(endpoint: harness.endpoints.ingest[0])
-        for chunk in stride(from: 0, to: test.count, by: 50) {
-            let rows = Array(test[chunk..<min(chunk + 50, test.count)])
+        for chunk in stride(from: 0, to: test.count, by: message) {
+            let rows = Array(test[chunk..<min(chunk + message, test.count)])
             let times = (0..<rows.count).map { outcome.times[700 + chunk + $0] }
             try raw.send([Array("replay".utf8), WireEncoder.encode(.binary, values: rows.flatMap { $0 }, dimension: 6, timestamps: times)])
         }
-        _ = try harness.waitForStatus { $0.streams.first?.scored == test.count }
+        let status = try harness.waitForStatus { $0.streams.first?.scored == test.count }
+        #expect(status.daemon.scoringThreads == scoringThreads)
         harness.stop()
         let again = try DaemonHarness(toml: toml, stateDirectory: state)
         let stored = try again.client.alerts(stream: "replay", since: nil, limit: 100_000).alerts

@@ -117,6 +117,7 @@ extension DaemonSettings {
         if let value = try section.int("max_queue_bytes", in: 1...(1 << 40)) { maxQueueBytes = value }
         if let value = try section.int("receive_high_water_mark", in: 1...10_000_000) { receiveHighWaterMark = value }
         if let value = try section.int("max_batch", in: 1...1_000_000) { maxBatch = value }
+        if let value = try section.int("scoring_threads", in: 1...1_024) { scoringThreads = value }
         if let value = try section.int("max_streams", in: 1...1_000_000) { maxStreams = value }
         if let value = try section.int("max_dimension", in: 1...1_000_000) { maxDimension = value }
         if let value = try section.duration("status_interval") { statusInterval = value }

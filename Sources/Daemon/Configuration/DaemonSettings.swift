@@ -40,6 +40,10 @@ public struct DaemonSettings: Sendable, Equatable {
     public var maxStreams: Int = 1_024
     /// Largest micro-batch scored at once, in vectors.
     public var maxBatch: Int = 1_024
+    /// Most threads that compute anomaly scores, the ingest thread included; `nil` (the
+    /// default) for the cores the process may use. A micro-batch is split over them only when
+    /// each share holds at least 64 vectors, so a light load stays on the ingest thread.
+    public var scoringThreads: Int? = nil
     /// How often the retrain buffers are snapshotted to the store while running (so a crash
     /// loses at most this much), in seconds; 0 snapshots only at a clean stop.
     public var snapshotInterval: Double = 300
@@ -67,6 +71,9 @@ public struct DaemonSettings: Sendable, Equatable {
     public var resolvedIngestBinds: [String] {
         ingestBinds.isEmpty && ingestConnects.isEmpty ? [Self.defaultIngest] : ingestBinds
     }
+
+    /// The scoring threads actually used: `scoringThreads`, or the cores the process may use.
+    public var resolvedScoringThreads: Int { scoringThreads ?? ScoringWorkers.availableCores }
 
     /// The control endpoint actually used: the configured one or `ipc://<state_dir>/control.sock`.
     public var resolvedControlEndpoint: String {

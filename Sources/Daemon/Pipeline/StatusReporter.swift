@@ -92,6 +92,7 @@ struct StatusReporter {
                     ingest: endpoints?.ingest.filter { !settings.ingestConnects.contains($0) } ?? [],
                     connect: settings.ingestConnects, control: endpoints?.control ?? "",
                     alerts: endpoints?.alertPublish), blasKernel: AnomalyDaemon.blasKernel,
+                scoringThreads: pipeline.scoring.threads,
                 storage: Self.storageStatus(pipeline.store.storageHealth(), waiting: writer.waiting.withLock { $0 }),
                 reload: reloads?.status, curve: curve),
             ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,

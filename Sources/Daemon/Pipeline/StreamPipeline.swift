@@ -29,6 +29,8 @@ final class StreamPipeline {
     var decoder = WireDecoder()
     /// Sends a frame pair on the alert PUB socket (set by the socket owner once bound).
     var publish: (([UInt8], [UInt8]) -> Void)?
+    /// The threads that compute anomaly scores with this one (`daemon.scoring_threads`).
+    let scoring: ScoringWorkers
     /// Receives every scored batch (replay reports).
     var observer: ((ScoredBatch) -> Void)?
     /// The wall clock for the publish-to-scored latency; nil in a replay.
@@ -57,6 +59,7 @@ final class StreamPipeline {
         self.logger = logger
         self.lastSnapshot = now
         decoder.maximumPayloadBytes = configuration.daemon.maxMessageSize
+        scoring = ScoringWorkers(threads: configuration.daemon.resolvedScoringThreads)
         for name in restored.keys { scheduler.admit(name) }
     }
 
@@ -147,7 +150,7 @@ final class StreamPipeline {
     func score(_ runtime: StreamRuntime, now: Double) {
         if runtime.latencyMetric == nil, let metrics { runtime.latencyMetric = metrics.scoringLatency(stream: runtime.name) }
         let writes = runtime.scorePending(
-            alertSettings: configuration.alerts, now: now, scoredAt: latencyClock, observer: observer)
+            alertSettings: configuration.alerts, now: now, scoredAt: latencyClock, observer: observer, scoring: scoring)
         if !writes.isEmpty {
             runtime.counters.alertsDropped += writer.submit(writes)
             if let publish {
@@ -328,6 +331,7 @@ final class StreamPipeline {
         if old.alertEndpoint != new.alertEndpoint { notReloaded.append("daemon.alert_publish") }
         if old.maxMessageSize != new.maxMessageSize { notReloaded.append("daemon.max_message_size") }
         if old.receiveHighWaterMark != new.receiveHighWaterMark { notReloaded.append("daemon.receive_high_water_mark") }
+        if old.scoringThreads != new.scoringThreads { notReloaded.append("daemon.scoring_threads") }
         if configuration.alerts.maxPending != newConfiguration.alerts.maxPending { notReloaded.append("alerts.max_pending") }
         // The authorized keys reload (the ZAP handler reads them per handshake); the server key
         // and which sides use CURVE are fixed when the sockets are made.
@@ -352,6 +356,7 @@ final class StreamPipeline {
         applied.daemon.alertEndpoint = old.alertEndpoint
         applied.daemon.maxMessageSize = old.maxMessageSize
         applied.daemon.receiveHighWaterMark = old.receiveHighWaterMark
+        applied.daemon.scoringThreads = old.scoringThreads
         applied.alerts.maxPending = configuration.alerts.maxPending
         applied.daemon.metricsListen = old.metricsListen
         configuration = applied

@@ -174,8 +174,10 @@ final class StreamRuntime {
     ///   - scoredAt: wall-clock time after scoring, for the publish-to-scored latency (nil in a
     ///     replay, which has no such latency).
     ///   - observer: receives every vector's score from every model (replay reports).
+    ///   - scoring: the threads that compute the anomaly scores (everything else runs here).
     func scorePending(
-        alertSettings: AlertSettings, now: Double, scoredAt: (() -> Double)?, observer: ((ScoredBatch) -> Void)? = nil
+        alertSettings: AlertSettings, now: Double, scoredAt: (() -> Double)?, observer: ((ScoredBatch) -> Void)? = nil,
+        scoring: ScoringWorkers
     ) -> [AlertWrite] {
         let count = pendingCount
         guard count > 0, let dimension else { return [] }
@@ -193,8 +195,8 @@ final class StreamRuntime {
         if !models.isEmpty {
             let batch = Tensor(shape: [count, dimension], scalars: Array(pending.values))
             var observed: [ScoredBatch.Scores] = []
-            for model in models {
-                let scores = model.detector.anomalyScores(batch)
+            let scoresByModel = scoring.anomalyScores(models.map(\.detector), batch: batch)
+            for (model, scores) in zip(models, scoresByModel) {
                 if observer != nil {
                     observed.append(ScoredBatch.Scores(
                         detector: model.kind.rawValue, scores: scores, threshold: model.threshold, version: model.version))
