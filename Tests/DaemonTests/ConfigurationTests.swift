@@ -32,15 +32,56 @@ import Testing
             importance_samples = 8
             """)
         let web = configuration.settings(forStream: "web-1")
-        #expect(web.importanceSamples == 8)
+        #expect(web.model.importanceSamples == 8)
         #expect(DetectorTraining.options(web, seed: 1).importanceSamples == 8)
-        #expect(configuration.settings(forStream: "other").importanceSamples == 4)
+        #expect(configuration.settings(forStream: "other").model.importanceSamples == 4)
         #expect(web.detectors == [.autoencoder])
-        #expect(web.epochs == 5)
-        #expect(web.latentDimensions == 4)
+        #expect(web.model.epochs == 5)
+        #expect(web.model.latentDimensions == 4)
         #expect(web.targetFalsePositiveRate == 0.01)
         #expect(web.retrainInterval == 900)
         #expect(configuration.settings(forStream: "other").detectors == [.autoencoder, .variationalAutoencoder])
+    }
+
+    @Test func everyDetectorOptionHasAKey() throws {
+        let configuration = try DaemonConfiguration.parse(toml: """
+            [daemon]
+            scoring_threads = 3
+            [defaults]
+            activation = "tanh"
+            beta = 0.5
+            sparsity_target = 0.1
+            sparsity_weight = 0.3
+            corruption = "masking"
+            corruption_level = 0.25
+            pca_components = 5
+            pca_variance_fraction = 0.9
+            contrastive_transformations = 7
+            learned_transformation = "mask"
+            temperature = 0.2
+            affine_transformations = 16
+            affine_dimensions = 8
+            margin = 2
+            triplet_center_weight = 0.5
+            triplet_training_steps = 100
+            [streams.s]
+            margin = 3.5
+            """)
+        #expect(configuration.daemon.scoringThreads == 3)
+        #expect(configuration.daemon.resolvedScoringThreads == 3)
+        #expect(DaemonConfiguration().daemon.resolvedScoringThreads >= 1)
+        let options = DetectorTraining.options(configuration.settings(forStream: "other"), seed: 9)
+        #expect(options.activation == .tanh && options.beta == 0.5)
+        #expect(options.sparsityTarget == 0.1 && options.sparsityWeight == 0.3)
+        #expect(options.corruption == .masking && options.corruptionLevel == 0.25)
+        #expect(options.pcaComponents == 5 && options.pcaVarianceFraction == 0.9)
+        #expect(options.contrastiveTransformations == 7 && options.learnedTransformation == .mask && options.temperature == 0.2)
+        #expect(options.affineTransformations == 16 && options.affineDimensions == 8)
+        #expect(options.margin == 2 && options.tripletCenterWeight == 0.5 && options.tripletTrainingSteps == 100)
+        #expect(options.seed == 9)
+        #expect(throws: Never.self) { try options.validate() }
+        let stream = configuration.settings(forStream: "s").model
+        #expect(stream.margin == 3.5 && stream.affineTransformations == 16)
     }
 
     @Test(arguments: [
@@ -72,6 +113,18 @@ import Testing
         ("[daemon]\ningest = [\"http://x\"]", "daemon.ingest"),
         ("[streams.\"bad name\"]\nepochs = 1", "streams.bad name"),
         ("[alerts]\nmax_pending = 0", "alerts.max_pending"),
+        ("[daemon]\nscoring_threads = 0", "daemon.scoring_threads"),
+        ("[defaults]\nactivation = \"gelu\"", "defaults.activation"),
+        ("[defaults]\nsparsity_target = 1.0", "defaults.sparsity_target"),
+        ("[defaults]\ncorruption = \"salt\"", "defaults.corruption"),
+        ("[defaults]\ncorruption = \"masking\"\ncorruption_level = 1.0", "defaults.corruption_level"),
+        ("[defaults]\npca_variance_fraction = 0.0", "defaults.pca_variance_fraction"),
+        ("[defaults]\ncontrastive_transformations = 1", "defaults.contrastive_transformations"),
+        ("[defaults]\nlearned_transformation = \"rotate\"", "defaults.learned_transformation"),
+        ("[defaults]\ntemperature = 0", "defaults.temperature"),
+        ("[streams.a]\naffine_transformations = 1", "streams.a.affine_transformations"),
+        ("[defaults]\nmargin = -1", "defaults.margin"),
+        ("[defaults]\ntriplet_training_steps = 0", "defaults.triplet_training_steps"),
     ])
     func invalidValuesNameTheKey(toml: String, key: String) {
         do {
@@ -164,7 +217,7 @@ import Testing
             """)
         let (configuration, clamps) = parsed.validated()
         #expect(configuration.defaults.minimumSamples == 100)
-        #expect(configuration.defaults.batchSize == 75)
+        #expect(configuration.defaults.model.batchSize == 75)
         #expect(clamps.count == 2)
         #expect(clamps.contains { $0.contains("defaults.min_samples") })
         #expect(DaemonConfiguration().validated().clamps.isEmpty)

@@ -169,6 +169,31 @@ extension StreamSettings {
             }
             detectors = kinds
         }
+        try model.read(&section)
+        if let value = try section.int("buffer_size", in: 16...100_000_000) { bufferSize = value }
+        if let value = try section.int("min_samples", in: 16...100_000_000) { minimumSamples = value }
+        if let value = try section.duration("retrain_interval") { retrainInterval = value }
+        if let value = try section.int("retrain_samples", in: 0...100_000_000) { retrainSamples = value }
+        if let method = try section.choice("threshold_method", ThresholdMethod.self) { thresholdMethod = method }
+        if let value = try section.double("target_false_positive_rate", lower: 0, upper: 0.5, open: true) {
+            targetFalsePositiveRate = value
+        }
+        if let value = try section.double("holdout_fraction", lower: 0, upper: 0.9, open: true) { holdoutFraction = value }
+        if let value = try section.int("dimension", in: 1...65_536) { dimension = value }
+        if let policy = try section.choice("shift_policy", ShiftPolicy.self) { shiftPolicy = policy }
+        if let value = try section.duration("shift_window") { shiftWindow = value }
+        if let value = try section.double("retrain_admit_severity", lower: 1, upper: 1_000, open: false) {
+            retrainAdmitSeverity = value
+        }
+        if let value = try section.int("shift_vectors", in: 6...100_000_000) { shiftVectors = value }
+        if let value = try section.double("shift_alert_rate", lower: 0, upper: 1, open: true) { shiftAlertRate = value }
+    }
+}
+
+extension DetectorOptions {
+    /// Reads the model keys of a `[defaults]` or `[streams.<name>]` table (README, *Configuration*):
+    /// architecture and training for every detector, then each detector's own.
+    mutating func read(_ section: inout TOMLSection) throws {
         if let value = try section.ints("hidden_sizes", in: 1...4096) {
             guard !value.isEmpty else {
                 throw ConfigurationError.invalidValue(key: section.key("hidden_sizes"), value: "[]", reason: "list at least one layer width")
@@ -176,39 +201,45 @@ extension StreamSettings {
             hiddenDimensions = value
         }
         if let value = try section.int("latent_size", in: 1...4096) { latentDimensions = value }
-        if let value = try section.int("importance_samples", in: 1...1_024) { importanceSamples = value }
+        if let value = try section.choice("activation", ActivationKind.self) { activation = value }
         if let value = try section.int("epochs", in: 1...100_000) { epochs = value }
         if let value = try section.int("batch_size", in: 1...1_000_000) { batchSize = value }
         if let value = try section.double("learning_rate", lower: 0, upper: 1, open: true) { learningRate = value }
-        if let value = try section.int("buffer_size", in: 16...100_000_000) { bufferSize = value }
-        if let value = try section.int("min_samples", in: 16...100_000_000) { minimumSamples = value }
-        if let value = try section.duration("retrain_interval") { retrainInterval = value }
-        if let value = try section.int("retrain_samples", in: 0...100_000_000) { retrainSamples = value }
-        if let value = try section.string("threshold_method") {
-            guard let method = ThresholdMethod(rawValue: value) else {
+        // VAE.
+        if let value = try section.int("importance_samples", in: 1...1_024) { importanceSamples = value }
+        if let value = try section.double("beta", lower: 0, upper: 1_000, open: false) { beta = value }
+        // Sparse AE.
+        if let value = try section.double("sparsity_target", lower: 0, upper: 1, open: true) { sparsityTarget = value }
+        if let value = try section.double("sparsity_weight", lower: 0, upper: 1_000, open: false) { sparsityWeight = value }
+        // Denoising AE.
+        if let value = try section.choice("corruption", CorruptionKind.self) { corruption = value }
+        if let value = try section.double("corruption_level", lower: 0, upper: 100, open: false) { corruptionLevel = value }
+        if corruption == .masking, corruptionLevel >= 1 {
+            throw ConfigurationError.invalidValue(
+                key: section.key("corruption_level"), value: "\(corruptionLevel)",
+                reason: "a masking probability must be below 1")
+        }
+        // PCA.
+        if let value = try section.int("pca_components", in: 1...65_536) { pcaComponents = value }
+        if let value = try section.double("pca_variance_fraction", lower: 0, upper: 1, open: false) {
+            guard value > 0 else {
                 throw ConfigurationError.invalidValue(
-                    key: section.key("threshold_method"), value: "\"\(value)\"", reason: "expected \"quantile\" or \"pot\"")
+                    key: section.key("pca_variance_fraction"), value: "\(value)", reason: "expected a value in (0, 1]")
             }
-            thresholdMethod = method
+            pcaVarianceFraction = value
         }
-        if let value = try section.double("target_false_positive_rate", lower: 0, upper: 0.5, open: true) {
-            targetFalsePositiveRate = value
+        // contrastive (NeuTraL-AD).
+        if let value = try section.int("contrastive_transformations", in: 2...256) { contrastiveTransformations = value }
+        if let value = try section.choice("learned_transformation", LearnedTransformation.self) { learnedTransformation = value }
+        if let value = try section.double("temperature", lower: 0, upper: 1_000, open: true) { temperature = value }
+        // triplet (GOAD).
+        if let value = try section.int("affine_transformations", in: 2...1_024) { affineTransformations = value }
+        if let value = try section.int("affine_dimensions", in: 1...4_096) { affineDimensions = value }
+        if let value = try section.double("margin", lower: 0, upper: 1_000, open: false) { margin = value }
+        if let value = try section.double("triplet_center_weight", lower: 0, upper: 1_000, open: false) {
+            tripletCenterWeight = value
         }
-        if let value = try section.double("holdout_fraction", lower: 0, upper: 0.9, open: true) { holdoutFraction = value }
-        if let value = try section.int("dimension", in: 1...65_536) { dimension = value }
-        if let value = try section.string("shift_policy") {
-            guard let policy = ShiftPolicy(rawValue: value) else {
-                throw ConfigurationError.invalidValue(
-                    key: section.key("shift_policy"), value: "\"\(value)\"", reason: "expected \"adapt\" or \"alert\"")
-            }
-            shiftPolicy = policy
-        }
-        if let value = try section.duration("shift_window") { shiftWindow = value }
-        if let value = try section.double("retrain_admit_severity", lower: 1, upper: 1_000, open: false) {
-            retrainAdmitSeverity = value
-        }
-        if let value = try section.int("shift_vectors", in: 6...100_000_000) { shiftVectors = value }
-        if let value = try section.double("shift_alert_rate", lower: 0, upper: 1, open: true) { shiftAlertRate = value }
+        if let value = try section.int("triplet_training_steps", in: 1...1_000_000) { tripletTrainingSteps = value }
     }
 }
 

@@ -27,9 +27,9 @@ extension DaemonConfiguration {
                 settings.minimumSamples = settings.bufferSize
             }
             let training = Int(Double(settings.minimumSamples) * (1 - settings.holdoutFraction))
-            if settings.batchSize > max(1, training) {
-                clamps.append("\(path).batch_size \(settings.batchSize) > training samples \(training); clamped")
-                settings.batchSize = max(1, training)
+            if settings.model.batchSize > max(1, training) {
+                clamps.append("\(path).batch_size \(settings.model.batchSize) > training samples \(training); clamped")
+                settings.model.batchSize = max(1, training)
             }
             if let rate = settings.shiftAlertRate, rate <= settings.targetFalsePositiveRate {
                 let raised = min(0.99, 5 * settings.targetFalsePositiveRate)

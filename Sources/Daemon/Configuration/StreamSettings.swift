@@ -6,21 +6,11 @@ import Foundation
 public struct StreamSettings: Sendable, Equatable {
     /// The detectors that score this stream, each with its own threshold (default AE and VAE).
     public var detectors: [DetectorKind] = [.autoencoder, .variationalAutoencoder]
-    // The model defaults are the Detectors' own (`DetectorOptions`), the ones `aectl eval`
-    // uses, so an offline backtest and the daemon train the same models.
-    /// Widths of the hidden layers of the encoder (the decoder mirrors them).
-    public var hiddenDimensions: [Int] = DetectorOptions().hiddenDimensions
-    /// Width of the bottleneck (the latent dimension for the VAE).
-    public var latentDimensions: Int = DetectorOptions().latentDimensions
-    /// VAE: importance samples `K` of the scoring likelihood, 1...1024 (the decoder runs `K`
-    /// times per scored vector). A stored model keeps the `K` it was trained with.
-    public var importanceSamples: Int = DetectorOptions().importanceSamples
-    /// Maximum training epochs per fit.
-    public var epochs: Int = DetectorOptions().epochs
-    /// Mini-batch size for training, in vectors.
-    public var batchSize: Int = DetectorOptions().batchSize
-    /// Adam learning rate.
-    public var learningRate: Double = DetectorOptions().learningRate
+    /// The options of the detectors' models: architecture, training, the regularizers (sparsity,
+    /// corruption), PCA and the self-supervised detectors' transformations. Their defaults are the
+    /// Detectors' own, the ones `aectl eval` uses, so an offline backtest and the daemon train the
+    /// same models; the seed is set per training run.
+    public var model = DetectorOptions()
     /// Capacity of the retrain ring buffer, in vectors.
     public var bufferSize: Int = 50_000
     /// Vectors that must be buffered before the first model is trained (`warming` until then).

@@ -82,6 +82,21 @@ struct TOMLSection {
         return number
     }
 
+    /// One of `Choice`'s raw values, e.g. `"relu"` for an `ActivationKind`.
+    mutating func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, _: Choice.Type = Choice.self) throws
+        -> Choice? where Choice.RawValue == String
+    {
+        guard let text = try string(name) else { return nil }
+        guard let value = Choice(rawValue: text) else {
+            let expected = Choice.allCases.map { "\"\($0.rawValue)\"" }
+            let list = expected.count == 2
+                ? expected.joined(separator: " or ")
+                : "one of " + expected.joined(separator: ", ")
+            throw ConfigurationError.invalidValue(key: key(name), value: "\"\(text)\"", reason: "expected \(list)")
+        }
+        return value
+    }
+
     /// A duration string (`"90s"`, `"15m"`, `"1h"`) in seconds.
     mutating func duration(_ name: String) throws -> Double? {
         guard let value = raw(name) else { return nil }

@@ -4,15 +4,9 @@ import Tensor
 
 /// The Daemon's one seam to the Detectors module: fit and load by kind, options from settings.
 enum DetectorTraining {
-    /// Detector options from a stream's settings (the rest keep the Detectors defaults).
+    /// Detector options from a stream's settings, with the training run's seed.
     static func options(_ settings: StreamSettings, seed: UInt64) -> DetectorOptions {
-        var options = DetectorOptions()
-        options.hiddenDimensions = settings.hiddenDimensions
-        options.latentDimensions = settings.latentDimensions
-        options.importanceSamples = settings.importanceSamples
-        options.epochs = settings.epochs
-        options.batchSize = settings.batchSize
-        options.learningRate = settings.learningRate
+        var options = settings.model
         options.seed = seed
         return options
     }
