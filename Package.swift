@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "AECTLKit",
             dependencies: [
-                "Wire", "ZeroMQ", "Detectors",
+                "Wire", "ZeroMQ", "Detectors", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -96,11 +96,11 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "ZeroMQ"], swiftSettings: strict),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "ZeroMQ", "Tensor"], swiftSettings: strict),
         .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "AECTLKit", "Wire", "ZeroMQ", "Store", "Detectors"],
+            dependencies: ["Daemon", "AECTLKit", "Wire", "ZeroMQ", "Store", "Detectors", "Tensor"],
             swiftSettings: strict),
         .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strict),
         .testTarget(name: "AECTLTests", dependencies: ["AECTLKit", "Wire"], swiftSettings: strict),

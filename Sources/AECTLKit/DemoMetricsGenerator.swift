@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// A deterministic generator of realistic server metrics with injected anomaly episodes.
 ///
@@ -140,24 +141,11 @@ public struct DemoMetricsGenerator: Sendable {
     private static let noiseScale: [Double] = [8, 2.5, 1.5, 0.5, 300, 150, 3, 5, 4, 8, 18, 120]
 }
 
-/// SplitMix64 (Steele, Lea and Flood, OOPSLA 2014): a tiny, fast, seedable generator.
-struct SplitMix64: Sendable {
-    private var state: UInt64
+extension SplitMix64 {
+    /// Uniform in [0, 1), from the top 53 bits (the demo's series since its first version).
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func nextUInt64() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func uniform() -> Double { Double(nextUInt64() >> 11) * 0x1.0p-53 }
-
-    /// Standard normal, by Box-Muller.
+    /// Standard normal, by Box-Muller over `uniform()`.
     mutating func normal() -> Double {
         let u1 = max(uniform(), .leastNonzeroMagnitude)
         let u2 = uniform()

@@ -5,7 +5,7 @@ import Wire
 
 /// Alert episodes in SQLite: consecutive crossings are one row whose count grows, batched by
 /// the alert writer, and the row survives a restart.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct AlertEpisodeStoreTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct AlertEpisodeStoreTests {
     /// Grouping with one quiet vector ending an episode and a gap no test run reaches.
     static let toml = smallModelTOML() + """
 

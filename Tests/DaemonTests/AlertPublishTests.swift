@@ -3,7 +3,7 @@ import Testing
 import Wire
 import ZeroMQ
 
-@Suite(.serialized, .timeLimit(.minutes(2))) struct AlertPublishTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct AlertPublishTests {
     @Test func alertsArePublishedAndStored() throws {
         let toml = smallModelTOML() + """
 

@@ -1,10 +1,11 @@
 import Detectors
 import Foundation
+import Tensor
 import Testing
 import Wire
 
 /// A vector normal except in one feature alerts with that feature on top, for the AE and the VAE.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct AttributionTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct AttributionTests {
     /// 12 correlated features driven by 3 factors, plus a little noise: an autoencoder learns
     /// to pass large inputs through, which is what misleads per-feature reconstruction error.
     static func lowRank(count: Int, seed: UInt64) -> [Float] {

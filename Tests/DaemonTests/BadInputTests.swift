@@ -5,7 +5,7 @@ import Testing
 import Wire
 import ZeroMQ
 
-@Suite(.serialized, .timeLimit(.minutes(3))) struct BadInputTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct BadInputTests {
     @Test func rejectionsAreCountedAndTheGoodStreamKeepsScoring() throws {
         let harness = try DaemonHarness(toml: smallModelTOML())
         defer { harness.removeState() }

@@ -5,7 +5,7 @@ import Wire
 
 @testable import Daemon
 
-@Suite(.serialized, .timeLimit(.minutes(3))) struct BufferSnapshotTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct BufferSnapshotTests {
     @Test func snapshotIntervalIsAConfigKeyWithAFiveMinuteDefault() throws {
         #expect(DaemonSettings().snapshotInterval == 300)
         let configuration = try DaemonConfiguration.parse(toml: "[daemon]\nsnapshot_interval = \"0\"\n")

@@ -6,7 +6,7 @@ import Wire
 
 /// A clean stop leaves `aed.db` complete by itself (issue 14, storage): `systemctl stop aed &&
 /// cp aed.db backup` must be a whole backup, without the `-wal` beside it.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct CleanStopBackupTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CleanStopBackupTests {
     @Test func aCleanStopLeavesEveryAlertInTheDatabaseFileAlone() throws {
         let toml = smallModelTOML() + """
 

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 import Wire
 
-@Suite(.serialized, .timeLimit(.minutes(3))) struct ControlSocketTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ControlSocketTests {
     @Test func aSecondDaemonCannotTakeOverALiveIPCControlSocketButReplacesAStaleOne() throws {
         let path = NSTemporaryDirectory() + "aed-control-\(UUID().uuidString.prefix(8)).sock"
         let endpoint = "ipc://" + path
@@ -30,7 +30,7 @@ import Wire
     }
 }
 
-@Suite(.serialized, .timeLimit(.minutes(2))) struct OversizedControlRequestTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct OversizedControlRequestTests {
     /// A request over `ControlRequest.maximumRequestBytes` is answered with an error naming the
     /// limit (libzmq would drop the connection of a peer over `ZMQ_MAXMSGSIZE`), and the socket
     /// keeps answering.

@@ -41,7 +41,7 @@ struct CurveFixture {
 }
 
 /// CURVE on tcp loopback: who delivers, who is refused and counted, and aectl over CURVE control.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct CurveTransportTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct CurveTransportTests {
     @Test func anAuthorizedPublisherScoresAsBefore() throws {
         let keys = try CurveFixture()
         defer { keys.remove() }

@@ -5,7 +5,7 @@ import Wire
 
 /// `aectl --control E1,E2,E3 status` over real daemons: which daemon owns which stream, a
 /// stream on two daemons flagged, a daemon that does not answer named, the others shown.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct DaemonFleetStatusTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct DaemonFleetStatusTests {
     @Test func statusOfSeveralDaemonsIsOneView() throws {
         let first = try DaemonHarness(toml: smallModelTOML())
         defer { first.removeState() }

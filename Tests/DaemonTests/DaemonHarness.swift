@@ -56,9 +56,10 @@ final class DaemonHarness {
         _ = try Publisher.publish(values: values, dimension: dimension, options: options)
     }
 
-    /// Polls status until `condition` holds (at most `timeout` seconds); returns the last status.
+    /// Polls status until `condition` holds (at most `timeout` seconds: generous, since a full test
+    /// run on 2 cores starves the trainer's nice-10 thread); returns the last status.
     @discardableResult
-    func waitForStatus(timeout: Double = 60, _ condition: (StatusReply) -> Bool) throws -> StatusReply {
+    func waitForStatus(timeout: Double = 300, _ condition: (StatusReply) -> Bool) throws -> StatusReply {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let status = try client.status()

@@ -6,7 +6,7 @@ import Testing
 import Wire
 import ZeroMQ
 
-@Suite(.serialized, .timeLimit(.minutes(3))) struct DaemonLifecycleTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct DaemonLifecycleTests {
     @Test func trainsScoresAndRestartsWithoutRetraining() throws {
         let first = try DaemonHarness(toml: smallModelTOML(detectors: "[\"ae\", \"vae\"]"))
         defer { first.removeState() }

@@ -13,7 +13,7 @@ import Wire
 /// SQLite's own limits stand in for the faults in every environment: `PRAGMA max_page_count`
 /// (`SQLITE_FULL`, as on a full disk) and `PRAGMA query_only` (`SQLITE_READONLY`).
 /// `TmpfsDiskFullTests` fills a real small file system where mounting is permitted.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct DiskFullTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct DiskFullTests {
     /// Alerts held while writes fail, small so the tests reach it.
     static let pendingLimit = 40
 

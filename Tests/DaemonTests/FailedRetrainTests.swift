@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import Wire
 
-@Suite(.serialized, .timeLimit(.minutes(3))) struct FailedRetrainTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct FailedRetrainTests {
     /// Rows of the retrain buffer the trainer holds out to check the threshold (see
     /// `Trainer.split`: blocks of 8, every 4th block held out, alternating calibrate/check).
     static func isCheckRow(_ row: Int) -> Bool {

@@ -4,7 +4,7 @@ import Wire
 
 @testable import Daemon
 
-@Suite(.serialized, .timeLimit(.minutes(3))) struct IngestQueueTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct IngestQueueTests {
     @Test func queueHoldsAtMostItsByteBudgetAndFreesWhatIsTaken() {
         var queue = IngestQueue(maximumBytes: 1_000)
         // 1 + 399 bytes each: two fit, the third would exceed the budget.

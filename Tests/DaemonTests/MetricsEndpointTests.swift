@@ -8,7 +8,7 @@ import Wire
 /// status` and passes `promtool check metrics`; anything but `GET /metrics` is refused and
 /// changes nothing; a port in use is a startup error naming the key; daemons in one process
 /// keep their own registries.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct MetricsEndpointTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct MetricsEndpointTests {
     /// A small AE configuration with the metrics endpoint on a free loopback port.
     static func toml(listen: String = "127.0.0.1:0") -> String {
         "[daemon]\nmetrics_listen = \"\(listen)\"\n\n" + smallModelTOML()

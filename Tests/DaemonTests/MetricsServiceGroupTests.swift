@@ -7,7 +7,7 @@ import Testing
 /// The metrics endpoint in the daemon's `ServiceGroup` (what `aed` runs): it serves while the
 /// group runs, stops with the rest on a stop request, and a port in use fails the group with
 /// the error naming the key after the other parts shut down gracefully.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct MetricsServiceGroupTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct MetricsServiceGroupTests {
     /// A daemon on loopback endpoints, a temporary state folder and metrics on `listen`.
     static func daemon(listen: String, state: String) throws -> AnomalyDaemon {
         var configuration = try DaemonConfiguration.parse(toml: "[daemon]\nmetrics_listen = \"\(listen)\"\n")

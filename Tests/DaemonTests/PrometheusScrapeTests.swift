@@ -6,7 +6,7 @@ import Wire
 
 /// A real Prometheus (Debian's `prometheus`) scrapes an in-process aed on loopback every second
 /// and finds its series through the HTTP query API.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct PrometheusScrapeTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct PrometheusScrapeTests {
     /// Runs Prometheus with `configuration` on a free loopback port and a temporary TSDB folder
     /// until `stop()`, which kills it (SIGTERM, then SIGKILL) and removes the folder.
     final class Server {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import Wire
 
-@Suite(.serialized, .timeLimit(.minutes(2))) struct ReleaseBinaryTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ReleaseBinaryTests {
     @Test func checkConfigNamesTheKey() throws {
         guard let aed = ReleaseBinaries.path("aed") else {
             Issue.record(Comment(rawValue: ReleaseBinaries.missingMessage))

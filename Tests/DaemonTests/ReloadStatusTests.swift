@@ -8,7 +8,7 @@ import Wire
 
 /// SIGHUP with a broken or invalid file keeps the whole running configuration and shows the
 /// failure (time and reason) in `aectl status` until a good file is applied.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct ReloadStatusTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ReloadStatusTests {
     static func target(_ client: ControlClient) throws -> Double? {
         let frame = try client.send(.status)
         let object = try JSONSerialization.jsonObject(with: Data(frame)) as? [String: Any]

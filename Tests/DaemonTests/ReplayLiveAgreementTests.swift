@@ -5,7 +5,7 @@ import Wire
 
 /// Replay and the live daemon are the same pipeline: over the same vectors with the same model
 /// and no timer firing, they raise the same alerts.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct ReplayLiveAgreementTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ReplayLiveAgreementTests {
     /// `message`: vectors a message; `scoringThreads`: with 400 vectors in one message and 2
     /// threads, the live micro-batch is scored in two shares (`ScoringWorkers`).
     @Test(arguments: [(50, 1), (400, 2)])

@@ -2,6 +2,7 @@ import Daemon
 import Foundation
 import Logging
 import Store
+import Tensor
 import Testing
 import Wire
 
@@ -14,14 +15,8 @@ struct SyntheticSeries {
     var cycle = 3.0
 
     func rows(_ count: Int, from start: Int = 0, edit: (Int, inout [Float]) -> Void = { _, _ in }) -> [[Float]] {
-        var state = seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(start)
-        func uniform() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return (Double((z ^ (z >> 31)) >> 11) + 0.5) / Double(1 << 53)
-        }
+        var generator = SplitMix64(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(start))
+        func uniform() -> Double { generator.nextOpenUnit() }
         func normal() -> Double { (-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform()) }
         return (start..<(start + count)).map { row in
             let phase = 2 * Double.pi * Double(row % 1_440) / 1_440
@@ -97,7 +92,7 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
     Double(alerted[range].filter { $0 }.count) / Double(range.count)
 }
 
-@Suite(.serialized, .timeLimit(.minutes(5))) struct ReplayTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ReplayTests {
     /// Stationary: a level shift's size is then well defined (see docs/DESIGN.md on cycles).
     let series = SyntheticSeries(cycle: 0)
 

@@ -5,7 +5,7 @@ import Wire
 
 /// At most one retrain per stream at a time: requests that arrive while one is queued or
 /// running join it, are all answered, and say so; model versions only go up.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct RetrainCoalescingTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct RetrainCoalescingTests {
     /// Slow enough in a debug build that requests sent together, or right after a run was
     /// seen starting, arrive while it is queued or running.
     static let toml = smallModelTOML(detectors: "[\"ae\", \"vae\"]")

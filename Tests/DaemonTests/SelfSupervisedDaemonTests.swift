@@ -7,7 +7,7 @@ import ZeroMQ
 
 /// The `contrastive` and `triplet` detectors through the daemon: selected in `detectors = [...]`, trained by
 /// the retrain path at `min_samples`, thresholds calibrated, stored, and alerting with top features.
-@Suite(.serialized, .timeLimit(.minutes(5))) struct SelfSupervisedDaemonTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct SelfSupervisedDaemonTests {
     @Test func trainsScoresAndAlertsWithBothSelfSupervisedDetectors() throws {
         let harness = try DaemonHarness(toml: smallModelTOML(detectors: "[\"contrastive\", \"triplet\"]"))
         defer { harness.removeState() }

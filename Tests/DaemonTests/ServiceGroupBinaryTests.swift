@@ -5,7 +5,7 @@ import Wire
 
 /// The release `aed` as a service group: systemd notifications, SIGTERM, the state lock, and a
 /// part that fails to start.
-@Suite(.serialized, .timeLimit(.minutes(2))) struct ServiceGroupBinaryTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct ServiceGroupBinaryTests {
     /// Starts the release aed on `state` with `NOTIFY_SOCKET` pointing at `listener`.
     static func launch(_ aed: String, state: String, ingest: String, listener: NotifyListener) throws -> (Process, String) {
         let log = state + "/aed-\(UUID().uuidString).log"

@@ -10,7 +10,7 @@ import Wire
 /// The README's signal table, against the release `aed` on a temporary state folder: every
 /// ignored signal leaves it running and answering `aectl status`; every stop signal stops it
 /// cleanly (exit 0, the WAL in `aed.db`, the database sound and complete).
-@Suite(.serialized, .timeLimit(.minutes(5))) struct SignalTableTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct SignalTableTests {
     /// A running release aed and where it logs and listens.
     struct Launched {
         var process: Process

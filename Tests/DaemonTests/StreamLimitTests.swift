@@ -5,7 +5,7 @@ import Wire
 
 @testable import Daemon
 
-@Suite(.serialized, .timeLimit(.minutes(3))) struct StreamLimitTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct StreamLimitTests {
     @Test func maxStreamsIsAConfigKeyWithA1024Default() throws {
         #expect(DaemonSettings().maxStreams == 1_024)
         let configuration = try DaemonConfiguration.parse(toml: "[daemon]\nmax_streams = 2\n")

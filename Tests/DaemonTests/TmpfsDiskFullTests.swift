@@ -10,7 +10,7 @@ import Wire
 /// restriction); skipped with a message elsewhere, where `DiskFullTests` covers the same path
 /// with SQLite's `max_page_count`.
 @Suite(
-    .serialized, .timeLimit(.minutes(3)),
+    .serialized, .timeLimit(.minutes(10)),
     .enabled(if: TmpfsMount.permitted, "mounting a tmpfs is not permitted here (needs root); DiskFullTests covers the fault"))
 struct TmpfsDiskFullTests {
     @Test func aFullTmpfsStateFolderIsNamedAndItsAlertsLandWhenSpaceReturns() throws {

@@ -4,7 +4,7 @@ import Foundation
 import Testing
 import Wire
 
-@Suite(.serialized, .timeLimit(.minutes(2))) struct TriggerAndConnectTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct TriggerAndConnectTests {
     @Test func sampleCountTriggersARetrain() throws {
         let harness = try DaemonHarness(toml: smallModelTOML(extra: "retrain_samples = 300"))
         defer { harness.removeState() }

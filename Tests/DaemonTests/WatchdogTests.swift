@@ -5,7 +5,7 @@ import Wire
 
 /// systemd's watchdog keeps getting `WATCHDOG=1` while a retrain runs (a fake `NOTIFY_SOCKET`:
 /// a unix datagram socket bound by the test).
-@Suite(.serialized, .timeLimit(.minutes(5))) struct WatchdogTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct WatchdogTests {
     @Test func pingsKeepComingWhileARetrainRuns() throws {
         let listener = try NotifyListener(abstract: false)
         // WatchdogSec=1s: a ping every quarter second while the ingest loop turns.

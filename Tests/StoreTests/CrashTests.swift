@@ -32,7 +32,7 @@ struct CrashTests {
     }
 
     @Test("a writer SIGKILLed mid-batch leaves a sound database holding every reported batch",
-          .timeLimit(.minutes(2)), arguments: [20, 45])
+          .timeLimit(.minutes(10)), arguments: [20, 45])
     func killedWriterLosesNothingCommitted(reportedBatchesBeforeKill: Int) throws {
         let helper = try Self.helperURL()
         let directory = try TemporaryDirectory()

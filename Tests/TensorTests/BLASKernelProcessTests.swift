@@ -5,7 +5,7 @@ import Testing
 /// `aed-blas-check` as a process: the kernel an executable of ours ends up with after
 /// `BLASKernel.ensureCapableKernel`, and sgemm against the naive loop under that kernel. (The
 /// test runner cannot switch: OpenBLAS chose its kernel when the runner loaded it.)
-@Suite(.serialized, .timeLimit(.minutes(2))) struct BLASKernelProcessTests {
+@Suite(.serialized, .timeLimit(.minutes(10))) struct BLASKernelProcessTests {
     /// `aed-blas-check` next to the test runner (`swift build --build-tests` builds it).
     static func checkerPath() throws -> String {
         var directories: [URL] = []

@@ -2,10 +2,12 @@ import Foundation
 
 /// A small, fast, seeded random number generator (SplitMix64, Steele et al., OOPSLA 2014).
 ///
-/// Detectors use it for shuffling, weight initialization, corruption and sampling, so that a fit
-/// and a score are reproducible from a seed.
+/// The one SplitMix64 of the code base: detectors use it for shuffling, weight initialization,
+/// corruption and sampling, so that a fit and a score are reproducible from a seed; it seeds
+/// `Xoshiro256StarStar` and the demo publisher's metrics.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The generator state, advanced by the golden-ratio increment each step.
+    public private(set) var state: UInt64
 
     /// Creates a generator from `seed`.
     public init(seed: UInt64) { state = seed }
