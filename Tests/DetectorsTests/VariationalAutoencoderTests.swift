@@ -27,6 +27,49 @@ import Tensor
         #expect(abs(monteCarlo - analytic) < 0.02 * analytic, "Monte Carlo \(monteCarlo) vs analytic \(analytic)")
     }
 
+    /// The likelihood is written twice: as the training graph (`negativeELBOLoss`, autodiff ops)
+    /// and as the scoring code's index arithmetic (`evaluate`). With one importance sample both
+    /// see the same noise (the scoring noise's first row is the first draw of a generator seeded
+    /// with `scoringSeed`, as the graph's is here), so the graph's reconstruction term plus
+    /// `log q(h|x) - log p(h)` must equal the scoring code's `-log p(x)` row by row.
+    @Test func scoringLikelihoodMatchesTheTrainingGraph() throws {
+        var options = DetectorOptions()
+        options.hiddenDimensions = [6]
+        options.latentDimensions = 2
+        options.epochs = 2
+        options.minimumSteps = 50
+        options.importanceSamples = 3
+        var rng = SplitMix64(seed: 33)
+        let data = Tensor(shape: [300, 4], scalars: (0..<1_200).map { i in Float(rng.nextGaussian() * Double(1 + i % 4)) })
+        let (vae, _) = try VariationalAutoencoder.fit(data: data, options: options)
+        let rows = Tensor(shape: [5, 4], scalars: Array(data.scalars.prefix(16)) + [30, -4, 0.5, 9])
+        let scored = vae.negativeLogLikelihood(rows, importanceSamples: 1)
+        let elbo = vae.negativeELBO(rows)
+        for r in 0..<5 {
+            let row = Tensor(shape: [1, 4], scalars: Array(rows.scalars[(r * 4)..<(r * 4 + 4)]))
+            let z = vae.scaler.transform(row)
+            var generator = Xoshiro256StarStar(seed: vae.configuration.scoringSeed)
+            let reconstruction = VariationalAutoencoder.negativeELBOLoss(
+                z, encoder: TrainableStack(vae.encoder), meanHead: TrainableStack(vae.meanHead),
+                logVarianceHead: TrainableStack(vae.logVarianceHead), decoder: TrainableStack(vae.decoder),
+                rawVariance: Variable(vae.rawDecoderVariance), degenerate: vae.scaler.degenerate, beta: 0,
+                generator: &generator)
+            // log q(h|x) - log p(h) for h = mean + sigma * eps (the 2 pi terms cancel).
+            let posterior = vae.encode(standardized: z)
+            var logRatio = 0.0
+            for j in 0..<2 {
+                let eps = Double(vae.scoringNoise.scalars[j])
+                let logVariance = Double(posterior.logVariance.scalars[j])
+                let h = Double(posterior.mean.scalars[j]) + exp(0.5 * logVariance) * eps
+                logRatio += -0.5 * eps * eps - 0.5 * logVariance + 0.5 * h * h
+            }
+            let reference = Double(reconstruction.value.scalars[0]) + logRatio
+            #expect(abs(Double(scored[r]) - reference) <= 1e-4 * max(1, abs(reference)), "row \(r): \(scored[r]) vs \(reference)")
+            // The negative ELBO averages the same terms over the K samples: at least -log p(x) (Jensen).
+            #expect(Double(elbo[r]) >= Double(vae.anomalyScores(row)[0]) - 1e-4 * max(1, abs(reference)))
+        }
+    }
+
     static let clusters: Tensor = {
         var rng = SplitMix64(seed: 32)
         var scalars: [Float] = []
