@@ -41,6 +41,28 @@ struct AlertTests {
         try store.close()
     }
 
+    @Test("a zero threshold (a constant stream) or an infinite score never stores an infinite severity")
+    func severityIsAlwaysFinite() throws {
+        #expect(NewAlert.severity(anomalyScore: 3, threshold: 1.5) == 2)
+        #expect(NewAlert.severity(anomalyScore: 0.25, threshold: 0) == 0.25)
+        #expect(NewAlert.severity(anomalyScore: 5, threshold: -1) == 5)
+        #expect(NewAlert.severity(anomalyScore: .infinity, threshold: 2).isFinite)
+        #expect(NewAlert.severity(anomalyScore: 1e300, threshold: 1e-300).isFinite)
+        let directory = try TemporaryDirectory()
+        let store = try Store.open(path: directory.path("aed.db"))
+        try store.upsertStream(name: "constant", dimension: 3)
+        let alert = NewAlert(
+            stream: "constant", vectorTime: 1, receiveTime: 1, detector: "ae", anomalyScore: 0.5, threshold: 0,
+            modelVersion: 1, topFeatures: [])
+        #expect(alert.severity == 0.5)
+        try store.recordAlerts([alert])
+        let stored = try #require(try store.alerts(stream: "constant").first)
+        #expect(stored.alert.severity == 0.5)
+        let raw = try store.database.read { try Double.fetchOne($0, sql: "SELECT severity FROM alerts") }
+        #expect(raw == 0.5)
+        try store.close()
+    }
+
     @Test("alert queries use the time indexes and need no sort")
     func queryPlanUsesIndex() throws {
         let directory = try TemporaryDirectory()

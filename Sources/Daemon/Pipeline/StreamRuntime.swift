@@ -228,7 +228,7 @@ final class StreamRuntime {
                     let score = raw.isFinite ? raw : Double(Float.greatestFiniteMagnitude)
                     counters.alerts[kind, default: 0] += 1
                     let receiveTime = pendingReceiveTimes[row]
-                    let severity = model.threshold > 0 ? score / model.threshold : score
+                    let severity = NewAlert.severity(anomalyScore: score, threshold: model.threshold)
                     let vectorTime = pendingVectorTimes[row]
                     var key: AlertEpisodeKey?
                     if alertSettings.episodes {

@@ -12,7 +12,7 @@ public struct NewAlert: Sendable, Equatable {
     public var anomalyScore: Double
     /// The threshold it crossed.
     public var threshold: Double
-    /// anomalyScore / threshold (greater than 1 for an alert over a positive threshold).
+    /// How far the score is over its threshold: `NewAlert.severity(anomalyScore:threshold:)`.
     public var severity: Double
     /// The version of the model that scored it.
     public var modelVersion: Int
@@ -25,7 +25,7 @@ public struct NewAlert: Sendable, Equatable {
     /// Crossings this alert's row stands for: `episode?.count`, else 1.
     public var episodeCount: Int { episode?.count ?? 1 }
 
-    /// Creates an alert; `severity` is `anomalyScore / threshold`.
+    /// Creates an alert; its `severity` is `NewAlert.severity(anomalyScore:threshold:)`.
     public init(
         stream: String, vectorTime: Double, receiveTime: Double, detector: String,
         anomalyScore: Double, threshold: Double, modelVersion: Int,
@@ -37,9 +37,20 @@ public struct NewAlert: Sendable, Equatable {
         self.detector = detector
         self.anomalyScore = anomalyScore
         self.threshold = threshold
-        self.severity = anomalyScore / threshold
+        self.severity = Self.severity(anomalyScore: anomalyScore, threshold: threshold)
         self.modelVersion = modelVersion
         self.topFeatures = topFeatures
         self.episode = nil
+    }
+
+    /// The one severity formula: `anomalyScore / threshold`, above 1 for an alert over a positive
+    /// threshold. A threshold that is not positive (0, calibrated on a constant stream) gives the
+    /// score itself, and a non-finite score the largest finite `Float`, so a severity is always
+    /// finite and SQLite never stores `inf`.
+    public static func severity(anomalyScore: Double, threshold: Double) -> Double {
+        let score = anomalyScore.isFinite ? anomalyScore : Double(Float.greatestFiniteMagnitude)
+        guard threshold > 0, threshold.isFinite else { return score }
+        let severity = score / threshold
+        return severity.isFinite ? severity : Double(Float.greatestFiniteMagnitude)
     }
 }
