@@ -15,10 +15,10 @@ public enum BLAS {
 
     /// Computes `c = alpha * op(a) · op(b) + beta * c` for row-major matrices.
     ///
-    /// Always `cblas_sgemm`, also for one row. With one BLAS thread the same shapes give the
-    /// same bits on every run; a row multiplied alone or inside a larger batch agrees only up
-    /// to rounding (OpenBLAS picks kernels by shape). sgemv would be about twice as fast at
-    /// batch 1 but moves single-row results further from the batched ones.
+    /// `cblas_sgemm`, except for one row (`m == 1`, scoring a single vector), where
+    /// `cblas_sgemv` skips sgemm's packing. With one BLAS thread the same shapes give the same
+    /// bits on every run; a row multiplied alone or inside a larger batch agrees only up to
+    /// rounding (OpenBLAS picks kernels by shape).
     /// `op(x)` is `x` or its transpose. With `op(a)` of shape `[m, k]` and `op(b)` of shape
     /// `[k, n]`, `c` has shape `[m, n]`. `a` is stored `[m, k]` (or `[k, m]` when transposed),
     /// `b` is stored `[k, n]` (or `[n, k]` when transposed).
