@@ -63,7 +63,7 @@ import ZeroMQ
         #expect(try harness.client.status().streams.first?.state == .warming)
 
         try harness.publish(stream: "small", values: demoVectors(count: 700, seed: 5), dimension: 12)
-        try harness.waitForStatus { $0.streams.first?.models.count == 1 }
+        try harness.waitForStatus { $0.streams.first?.models.count == 1 && $0.streams.first?.state == .scoring }
         let reply = try harness.client.retrain(streams: [], wait: true, timeoutMilliseconds: 60_000)
         #expect(reply.runs.map(\.outcome) == ["trained"])
         #expect(reply.runs.first?.modelVersion == 2)

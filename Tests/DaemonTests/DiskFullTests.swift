@@ -191,7 +191,8 @@ final class DiskFaultHarness {
         harness = try DaemonHarness(toml: toml, stateDirectory: stateDirectory)
         do {
             try harness.publish(stream: "s", values: demoVectors(count: 700, seed: 51), dimension: 12)
-            try harness.waitForStatus { $0.streams.first?.models.count == 1 }
+            // The first run has ended (`scoring`): its run record is stored before the faults.
+            try harness.waitForStatus { $0.streams.first?.models.count == 1 && $0.streams.first?.state == .scoring }
             // Wait for the writer's start-up checkpoint, so it does not race the faults.
             try waitUntil(timeout: 30, "the first checkpoint") {
                 ((try? self.harness.client.status())?.daemon.storage?.lastCheckpoint) != nil

@@ -19,7 +19,9 @@ import Wire
         defer { harness.removeState() }
         let normal = demoVectors(count: 600, seed: 31)
         try harness.publish(stream: "s", values: normal, dimension: 12)
-        let trained = try harness.waitForStatus { $0.streams.first?.models.count == 1 }
+        // `scoring`, not `training`: the first run has ended (its model shows a moment before),
+        // so the retrain below starts a run of its own instead of joining that one.
+        let trained = try harness.waitForStatus { $0.streams.first?.models.count == 1 && $0.streams.first?.state == .scoring }
         #expect(trained.streams[0].models[0].version == 1)
 
         // A buffer whose halves diverge: near-constant vectors (the training mean) everywhere
