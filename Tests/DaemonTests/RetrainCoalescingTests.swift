@@ -38,7 +38,11 @@ import Wire
         let start = DispatchSemaphore(value: 0)
         let group = DispatchGroup()
         for client in clients {
-            DispatchQueue.global().async(group: group) {
+            // Dedicated threads, not the global queue: in a full run, blocking tests can hold
+            // every thread of the shared pool, and these requests would never start.
+            group.enter()
+            Thread {
+                defer { group.leave() }
                 start.wait()
                 do {
                     let reply = try client.retrain(streams: ["s"], wait: true, timeoutMilliseconds: 120_000)
@@ -46,7 +50,7 @@ import Wire
                 } catch {
                     failures.withLock { $0.append("\(error)") }
                 }
-            }
+            }.start()
         }
         for _ in 0..<count { start.signal() }
         #expect(group.wait(timeout: .now() + 150) == .success, "the retrain requests were not all answered")

@@ -47,8 +47,11 @@ struct CrashTests {
         try process.run()
         let pid = process.processIdentifier
         // Watchdog: a helper that stops reporting is killed, which ends the read loop below.
-        let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 60, execute: watchdog)
+        // A thread of its own: the global queue's threads may all be held by blocking tests.
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            if finished.wait(timeout: .now() + 60) == .timedOut { kill(pid, SIGKILL) }
+        }.start()
 
         var committed: [Int] = []
         var pending = ""
@@ -71,7 +74,7 @@ struct CrashTests {
             }
         }
         process.waitUntilExit()
-        watchdog.cancel()
+        finished.signal()
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(process.terminationStatus == SIGKILL)
         try #require(committed.count >= reportedBatchesBeforeKill, "helper reported \(committed)")
