@@ -85,9 +85,15 @@ public enum ScoreChart {
     }
 
     /// The legend for these charts as an HTML fragment (inline styles; no SVG, no classes).
-    /// - Parameter warming: list the "no model yet" shading (only when some chart has scores
-    ///   before its first threshold).
-    public static func legendHTML(warming: Bool = true) -> String {
+    /// - Parameters:
+    ///   - warming: list the "no model yet" shading (only when some chart has scores before its
+    ///     first threshold).
+    ///   - labelled: list the labelled-anomaly shading (a replay with `--labels`).
+    ///   - trainingRows: list the training-rows divider (a replay with `--train`).
+    ///   - shifts: list the level-shift line.
+    public static func legendHTML(
+        warming: Bool = true, labelled: Bool = true, trainingRows: Bool = true, shifts: Bool = true
+    ) -> String {
         func item(_ swatch: String, _ text: String) -> String {
             "<span style=\"display:inline-flex;align-items:center;gap:5px;margin-right:16px;white-space:nowrap\">"
                 + "<span style=\"display:inline-block;\(swatch)\"></span>\(Markup.escape(text))</span>"
@@ -98,16 +104,17 @@ public enum ScoreChart {
             + item("width:16px;height:0;border-top:2px solid \(c.line)", "last score per pixel")
             + item("width:16px;height:0;border-top:2px solid \(c.threshold)", "threshold")
             + item("width:2px;height:10px;background:\(c.alert)", "alert")
-            + item("width:14px;height:10px;background:\(c.labelled);opacity:.9", "labelled anomaly")
+            + (labelled ? item("width:14px;height:10px;background:\(c.labelled);opacity:.9", "labelled anomaly") : "")
             + item("width:0;height:0;border-left:5px solid transparent;border-right:5px solid transparent;"
                 + "border-bottom:8px solid \(c.promoted)", "retrain promoted")
             + item("width:0;height:0;border-left:5px solid transparent;border-right:5px solid transparent;"
                 + "border-bottom:8px solid \(c.failed)", "failed")
             + item("width:0;height:0;border-left:5px solid transparent;border-right:5px solid transparent;"
                 + "border-bottom:8px solid \(c.skipped)", "skipped")
-            + item("width:0;height:12px;border-left:2px dashed \(c.shift)", "level shift")
-            + item("width:14px;height:10px;background:\(c.train);border-right:2px dashed \(c.divider)",
-                "training | scored rows")
+            + (shifts ? item("width:0;height:12px;border-left:2px dashed \(c.shift)", "level shift") : "")
+            + (trainingRows
+                ? item("width:14px;height:10px;background:\(c.train);border-right:2px dashed \(c.divider)",
+                    "training | scored rows") : "")
             + (warming ? item("width:14px;height:10px;background:\(c.warming)", "no model yet") : "")
             + "</div>"
     }
