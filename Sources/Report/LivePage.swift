@@ -49,19 +49,26 @@ public enum LivePage {
         return page
     }
 
-    /// One stream's heading, facts and charts.
+    /// The shortest time axis of a chart, seconds (a tick a second at the least): the last
+    /// scores of a fast stream may span a few seconds, and should fill the chart.
+    static let minimumSpan = 1.0
+
+    /// One stream's heading, facts and charts; the charts share a time axis that ends at the
+    /// stream's newest score.
     static func section(_ stream: StreamCharts, chartWidth: Int, chartHeight: Int) -> String {
         var html = "<section class=\"stream\">\n<h2>\(Markup.escape(stream.stream))</h2>\n"
         html += factLine(stream.facts)
         guard !stream.traces.isEmpty else {
             return html + "<p class=\"empty\">No scores yet: the stream is warming up (no model has scored a vector).</p>\n</section>\n"
         }
-        let range = ScoreChart.fittedTimeRange(traces: stream.traces)
+        // The newest score at the right edge; at least `minimumSpan` seconds back from it.
+        let fitted = ScoreChart.fittedTimeRange(traces: stream.traces)
+        let range = min(fitted.lowerBound, fitted.upperBound - minimumSpan)...fitted.upperBound
         for trace in stream.traces {
             html += "<div class=\"detector\">\n<h3>\(Markup.escape(trace.name))</h3>\n" + factLine(trace.facts)
             html += ScoreChart.svg(
                 trace, retrains: stream.retrains.filter { $0.detector == trace.name || $0.detector.isEmpty },
-                shifts: stream.shifts, timeRange: range, width: chartWidth, height: chartHeight)
+                shifts: stream.shifts, timeRange: range, width: chartWidth, height: chartHeight, minimumSpan: minimumSpan)
             html += "\n</div>\n"
         }
         return html + "</section>\n"

@@ -36,16 +36,19 @@ public enum ScoreChart {
     ///     range to several charts to align them.
     ///   - width: the SVG's width in pixels (at least 200 are used).
     ///   - height: the SVG's height in pixels (at least 120 are used).
+    ///   - minimumSpan: the shortest x axis in seconds; a shorter range is widened about its
+    ///     middle (60 s gives a single vector a readable axis; a live page of a fast stream,
+    ///     whose recent scores span seconds, passes less).
     public static func svg(
         _ trace: DetectorTrace, spans: [TimeSpan] = [], retrains: [RetrainMark] = [],
         shifts: [ShiftMark] = [], trainingEnd: Double? = nil, timeRange: ClosedRange<Double>? = nil,
-        width: Int = 1100, height: Int = 280
+        width: Int = 1100, height: Int = 280, minimumSpan: Double = 60
     ) -> String {
         let range = timeRange.flatMap { $0.lowerBound.isFinite && $0.upperBound.isFinite ? $0 : nil }
             ?? fittedTimeRange(traces: [trace], spans: spans, retrains: retrains, shifts: shifts, trainingEnd: trainingEnd)
         var chart = ChartDrawing(
             trace: trace, width: max(200, width), height: max(120, height),
-            timeRange: Self.widened(range))
+            timeRange: Self.widened(range, minimum: minimumSpan))
         chart.drawBackground(trainingEnd: trainingEnd, spans: spans)
         chart.drawAxes()
         chart.drawScores()
@@ -119,10 +122,11 @@ public enum ScoreChart {
             + "</div>"
     }
 
-    /// `range` widened to at least one minute (or 1 % of its magnitude) so a single vector gets
-    /// a readable axis.
-    static func widened(_ range: ClosedRange<Double>) -> ClosedRange<Double> {
-        let minimum = max(60, abs(range.lowerBound) * 1e-9)
+    /// `range` widened about its middle to at least `minimum` seconds (and at least 1e-9 of its
+    /// magnitude, so the axis stays resolvable at double precision), so a single vector gets a
+    /// readable axis.
+    static func widened(_ range: ClosedRange<Double>, minimum seconds: Double = 60) -> ClosedRange<Double> {
+        let minimum = max(seconds.isFinite ? max(seconds, 1) : 60, abs(range.lowerBound) * 1e-9)
         guard range.upperBound - range.lowerBound < minimum else { return range }
         let middle = (range.lowerBound + range.upperBound) / 2
         return (middle - minimum / 2)...(middle + minimum / 2)

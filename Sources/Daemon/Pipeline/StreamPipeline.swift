@@ -48,7 +48,7 @@ final class StreamPipeline {
     /// (nothing kept, no recent scores either) until `keepRecent()`.
     private(set) var recentAlerts: RingBuffer<NewAlert>?
     /// Alerts kept in `recentAlerts`.
-    static let recentAlertCapacity = 50
+    static let recentAlertCapacity = 20
 
     /// A pipeline over the `restored` streams, starting at event time `now`.
     init(
