@@ -6,8 +6,8 @@ public enum StatusTable {
     /// `  backlog 3 messages (1.2 KiB of 256 MiB)`, or nothing when the daemon does not report it.
     static func backlog(_ ingest: IngestStatus) -> String {
         guard let messages = ingest.queuedMessages, let bytes = ingest.queuedBytes else { return "" }
-        let limit = ingest.maxQueueBytes.map { " of \(Self.bytes($0))" } ?? ""
-        return "  backlog \(messages) message\(messages == 1 ? "" : "s") (\(Self.bytes(bytes))\(limit))"
+        let limit = ingest.maxQueueBytes.map { " of \(ByteCount.text($0))" } ?? ""
+        return "  backlog \(messages) message\(messages == 1 ? "" : "s") (\(ByteCount.text(bytes))\(limit))"
     }
 
     /// `curve: ingest on (3 keys), control on (1 key); refused 12 handshakes (ingest: unauthorized-key 10, ...); last ...`.
@@ -153,7 +153,7 @@ public enum StatusTable {
             let cause = error.cause.map { "\($0) (\(error.message))" } ?? error.message
             parts.append("WRITES FAILING: \(cause) \(ago(error.time, now: now)); \(counts)")
         }
-        parts.append("WAL \(bytes(storage.walBytes))")
+        parts.append("WAL \(ByteCount.text(storage.walBytes))")
         parts.append("last checkpoint " + (storage.lastCheckpoint.map { ago($0, now: now) } ?? "none yet"))
         if storage.writesFailing != true {
             if let error = storage.lastWriteError {
@@ -181,19 +181,6 @@ public enum StatusTable {
         var line = "reload: failed \(ago(failure.time, now: now)), running configuration kept: \(failure.reason)"
         if let applied { line += "; last " + applied }
         return line
-    }
-
-    /// A byte count in B, KiB, MiB or GiB.
-    static func bytes(_ count: Int) -> String {
-        if count < 1024 { return "\(count) B" }
-        let units = ["KiB", "MiB", "GiB", "TiB"]
-        var value = Double(count) / 1024
-        var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return String(format: "%.1f ", value) + units[unit]
     }
 
     /// "2.1% of 1440 (target 1%)": the recent alert rate next to the target.

@@ -236,6 +236,8 @@ public final class AnomalyDaemon: @unchecked Sendable {
             configuration: config, restored: restored, store: store, trainer: trainer, writer: writer,
             scheduler: scheduler, logger: logger, now: Date().timeIntervalSince1970)
         pipeline.metrics = metrics
+        // The live page (GET / on the metrics endpoint) charts recent scores and lists recent alerts.
+        if metricsEndpoint != nil { pipeline.keepRecent() }
         let environment = IngestEnvironment(
             stopFlag: stopFlag, reloadRequests: reloadRequests, reloads: reloads, sharedConfiguration: configuration,
             notifier: notifier, watchdog: watchdog,

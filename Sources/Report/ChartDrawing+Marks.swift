@@ -15,7 +15,7 @@ extension ChartDrawing {
                 "level shift at \(TimeFormat.instant(shift.time, style: style)): "
                     + (shift.features.isEmpty
                         ? "no feature named"
-                        : shift.features.map { "\($0.name) \(Self.sigmas($0.sigmas))" }.joined(separator: ", "))
+                        : shift.features.map { "\($0.name) \(Markup.sigmas($0.sigmas))" }.joined(separator: ", "))
             }.joined(separator: "\n")
             append("<g><title>\(Markup.escape(tooltip))</title>")
             append("<path d=\"M\(Markup.px(px)) \(Markup.px(top))V\(Markup.px(bottom))\" stroke=\"\(ChartColors.shift)\""
@@ -93,15 +93,10 @@ extension ChartDrawing {
         guard !features.isEmpty else { return group.count > 1 ? "\(group.count) shifts" : "shift" }
         let shown = features.prefix(3).map { feature in
             let name = feature.name.count > 22 ? String(feature.name.prefix(21)) + "…" : feature.name
-            return "\(name) \(sigmas(feature.sigmas))"
+            return "\(name) \(Markup.sigmas(feature.sigmas))"
         }
         let more = features.count > 3 ? ", +\(features.count - 3) more" : ""
         let kind = group.count > 1 ? "\(group.count) shifts: " : (group[0].reversion == true ? "back: " : "shift: ")
         return kind + shown.joined(separator: ", ") + more
-    }
-
-    /// `+312σ`, `−4.5σ`.
-    static func sigmas(_ value: Double) -> String {
-        (value >= 0 ? "+" : "−") + Markup.number(abs(value), significant: value.magnitude < 10 ? 2 : 3) + "σ"
     }
 }

@@ -1,10 +1,10 @@
 import Foundation
 
 /// Text and number formatting for HTML and SVG output.
-enum Markup {
+public enum Markup {
     /// The text escaped for HTML/XML content and attribute values: `&<>"'` become entities and
     /// control characters XML forbids are dropped.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {
@@ -36,7 +36,7 @@ enum Markup {
 
     /// A number for people: up to `significant` significant digits, no trailing zeros,
     /// exponent notation below 0.001 and from 100,000 on (`1e6`, `2.5e-4`); `NaN`, `∞`, `−∞`.
-    static func number(_ value: Double, significant: Int = 3) -> String {
+    public static func number(_ value: Double, significant: Int = 3) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value > 0 ? "∞" : "−∞" }
         if value == 0 { return "0" }
@@ -54,8 +54,13 @@ enum Markup {
         return trimmed(value, decimals: max(0, significant - digitsBeforePoint))
     }
 
+    /// A move in standard deviations: `+312σ`, `−4.5σ` (two significant digits below 10, three above).
+    public static func sigmas(_ value: Double) -> String {
+        (value >= 0 ? "+" : "−") + number(abs(value), significant: value.magnitude < 10 ? 2 : 3) + "σ"
+    }
+
     /// A count with thousands separators: `40,000`.
-    static func count(_ value: Int) -> String {
+    public static func count(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var out = ""
         for (i, digit) in digits.enumerated() {

@@ -8,7 +8,7 @@ extension ReplayReportPage {
             + "<th>features moved (median now against the retrain buffer's, in its standard deviations)</th></tr></thead><tbody>"
         for shift in shifts.sorted(by: { $0.time < $1.time }) {
             let features = shift.features.map {
-                "<span class=\"feature\">\(Markup.escape($0.name)) <b>\(Markup.escape(ChartDrawing.sigmas($0.sigmas)))</b></span>"
+                "<span class=\"feature\">\(Markup.escape($0.name)) <b>\(Markup.escape(Markup.sigmas($0.sigmas)))</b></span>"
             }.joined()
             let back = shift.reversion == true ? "back to the level before the previous shift: " : ""
             html += "<tr><td class=\"time\">\(Markup.escape(TimeFormat.instant(shift.time, style: style)))</td>"

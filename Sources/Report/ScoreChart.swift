@@ -36,16 +36,19 @@ public enum ScoreChart {
     ///     range to several charts to align them.
     ///   - width: the SVG's width in pixels (at least 200 are used).
     ///   - height: the SVG's height in pixels (at least 120 are used).
+    ///   - minimumSpan: the shortest x axis in seconds; a shorter range is widened about its
+    ///     middle (60 s gives a single vector a readable axis; a live page of a fast stream,
+    ///     whose recent scores span seconds, passes less).
     public static func svg(
         _ trace: DetectorTrace, spans: [TimeSpan] = [], retrains: [RetrainMark] = [],
         shifts: [ShiftMark] = [], trainingEnd: Double? = nil, timeRange: ClosedRange<Double>? = nil,
-        width: Int = 1100, height: Int = 280
+        width: Int = 1100, height: Int = 280, minimumSpan: Double = 60
     ) -> String {
         let range = timeRange.flatMap { $0.lowerBound.isFinite && $0.upperBound.isFinite ? $0 : nil }
             ?? fittedTimeRange(traces: [trace], spans: spans, retrains: retrains, shifts: shifts, trainingEnd: trainingEnd)
         var chart = ChartDrawing(
             trace: trace, width: max(200, width), height: max(120, height),
-            timeRange: Self.widened(range))
+            timeRange: Self.widened(range, minimum: minimumSpan))
         chart.drawBackground(trainingEnd: trainingEnd, spans: spans)
         chart.drawAxes()
         chart.drawScores()
@@ -85,9 +88,15 @@ public enum ScoreChart {
     }
 
     /// The legend for these charts as an HTML fragment (inline styles; no SVG, no classes).
-    /// - Parameter warming: list the "no model yet" shading (only when some chart has scores
-    ///   before its first threshold).
-    public static func legendHTML(warming: Bool = true) -> String {
+    /// - Parameters:
+    ///   - warming: list the "no model yet" shading (only when some chart has scores before its
+    ///     first threshold).
+    ///   - labelled: list the labelled-anomaly shading (a replay with `--labels`).
+    ///   - trainingRows: list the training-rows divider (a replay with `--train`).
+    ///   - shifts: list the level-shift line.
+    public static func legendHTML(
+        warming: Bool = true, labelled: Bool = true, trainingRows: Bool = true, shifts: Bool = true
+    ) -> String {
         func item(_ swatch: String, _ text: String) -> String {
             "<span style=\"display:inline-flex;align-items:center;gap:5px;margin-right:16px;white-space:nowrap\">"
                 + "<span style=\"display:inline-block;\(swatch)\"></span>\(Markup.escape(text))</span>"
@@ -98,24 +107,26 @@ public enum ScoreChart {
             + item("width:16px;height:0;border-top:2px solid \(c.line)", "last score per pixel")
             + item("width:16px;height:0;border-top:2px solid \(c.threshold)", "threshold")
             + item("width:2px;height:10px;background:\(c.alert)", "alert")
-            + item("width:14px;height:10px;background:\(c.labelled);opacity:.9", "labelled anomaly")
+            + (labelled ? item("width:14px;height:10px;background:\(c.labelled);opacity:.9", "labelled anomaly") : "")
             + item("width:0;height:0;border-left:5px solid transparent;border-right:5px solid transparent;"
                 + "border-bottom:8px solid \(c.promoted)", "retrain promoted")
             + item("width:0;height:0;border-left:5px solid transparent;border-right:5px solid transparent;"
                 + "border-bottom:8px solid \(c.failed)", "failed")
             + item("width:0;height:0;border-left:5px solid transparent;border-right:5px solid transparent;"
                 + "border-bottom:8px solid \(c.skipped)", "skipped")
-            + item("width:0;height:12px;border-left:2px dashed \(c.shift)", "level shift")
-            + item("width:14px;height:10px;background:\(c.train);border-right:2px dashed \(c.divider)",
-                "training | scored rows")
+            + (shifts ? item("width:0;height:12px;border-left:2px dashed \(c.shift)", "level shift") : "")
+            + (trainingRows
+                ? item("width:14px;height:10px;background:\(c.train);border-right:2px dashed \(c.divider)",
+                    "training | scored rows") : "")
             + (warming ? item("width:14px;height:10px;background:\(c.warming)", "no model yet") : "")
             + "</div>"
     }
 
-    /// `range` widened to at least one minute (or 1 % of its magnitude) so a single vector gets
-    /// a readable axis.
-    static func widened(_ range: ClosedRange<Double>) -> ClosedRange<Double> {
-        let minimum = max(60, abs(range.lowerBound) * 1e-9)
+    /// `range` widened about its middle to at least `minimum` seconds (and at least 1e-9 of its
+    /// magnitude, so the axis stays resolvable at double precision), so a single vector gets a
+    /// readable axis.
+    static func widened(_ range: ClosedRange<Double>, minimum seconds: Double = 60) -> ClosedRange<Double> {
+        let minimum = max(seconds.isFinite ? max(seconds, 1) : 60, abs(range.lowerBound) * 1e-9)
         guard range.upperBound - range.lowerBound < minimum else { return range }
         let middle = (range.lowerBound + range.upperBound) / 2
         return (middle - minimum / 2)...(middle + minimum / 2)

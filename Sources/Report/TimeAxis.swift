@@ -1,14 +1,14 @@
 import Foundation
 
 /// How vector times are labelled: as UTC dates or as time elapsed since t = 0.
-enum TimeStyle: Equatable {
+public enum TimeStyle: Equatable, Sendable {
     /// Unix epoch seconds, labelled as UTC dates and times.
     case epoch
     /// Seconds from the start of the series, labelled as days + hh:mm.
     case elapsed
 
     /// `epoch` when `time` (the earliest of a range) is after 1e9 s (September 2001), else `elapsed`.
-    init(earliest time: Double) {
+    public init(earliest time: Double) {
         self = time > 1e9 ? .epoch : .elapsed
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Calendar arithmetic in UTC and time formatting for tables, without locale or time zone.
-enum TimeFormat {
+public enum TimeFormat {
     static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// A time broken into UTC calendar fields (for elapsed times, `day` counts days from 0).
@@ -46,7 +46,7 @@ enum TimeFormat {
 
     /// A table cell for a vector time: `2024-03-05 14:02` (`:05` seconds when not whole
     /// minutes) for epoch times, `+2d 06:00` for elapsed ones, `—` when not finite.
-    static func instant(_ time: Double, style: TimeStyle) -> String {
+    public static func instant(_ time: Double, style: TimeStyle) -> String {
         guard time.isFinite else { return "—" }
         let p = parts(time)
         let clock = p.clock(seconds: p.second != 0)
@@ -57,7 +57,7 @@ enum TimeFormat {
     }
 
     /// A duration for people: `45 s`, `12 min`, `3 h 20 min`, `2 d 4 h`.
-    static func duration(_ seconds: Double) -> String {
+    public static func duration(_ seconds: Double) -> String {
         guard seconds.isFinite else { return "—" }
         let total = Int(abs(seconds).rounded())
         let sign = seconds < 0 ? "-" : ""

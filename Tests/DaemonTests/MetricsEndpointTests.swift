@@ -5,7 +5,8 @@ import Wire
 @testable import Daemon
 
 /// The Prometheus metrics endpoint of an in-process daemon: what it serves agrees with `aectl
-/// status` and passes `promtool check metrics`; anything but `GET /metrics` is refused and
+/// status` and passes `promtool check metrics`; anything but `GET /metrics` (and the live page,
+/// `GET /`: LivePageTests) is refused and
 /// changes nothing; a port in use is a startup error naming the key; daemons in one process
 /// keep their own registries.
 @Suite(.serialized, .timeLimit(.minutes(10))) struct MetricsEndpointTests {
@@ -115,7 +116,7 @@ import Wire
         let port = try Self.port(harness)
         let before = try harness.client.status()
 
-        for path in ["/", "/metricsx", "/metrics/", "/status", "/../metrics", "/api/v1/query?query=up", "/METRICS"] {
+        for path in ["/metricsx", "/metrics/", "/status", "/../metrics", "/api/v1/query?query=up", "/METRICS"] {
             let reply = try HTTPProbe.request(port: port, "GET", path)
             #expect(reply.status == 404, "GET \(path)")
         }
@@ -125,7 +126,7 @@ import Wire
             #expect(reply.headers["allow"] == "GET", "\(method) /metrics")
         }
         for method in ["POST", "DELETE"] {
-            #expect(try HTTPProbe.request(port: port, method, "/", body: "x").status == 404)
+            #expect(try HTTPProbe.request(port: port, method, "/status", body: "x").status == 404)
         }
         // A method HTTP/1.1's parser does not know is a bad request.
         #expect(try HTTPProbe.request(port: port, "BREW", "/metrics").status == 400)

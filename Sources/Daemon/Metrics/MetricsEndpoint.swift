@@ -4,13 +4,14 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// The HTTP endpoint that serves `GET /metrics` in the Prometheus text format (hummingbird),
-/// as a `Service` of the daemon's group.
+/// The HTTP endpoint that serves `GET /metrics` in the Prometheus text format and the live page
+/// `GET /` (HTML, `LivePageWriter`) (hummingbird), as a `Service` of the daemon's group.
 ///
-/// Read-only: every other path is 404 and every other method on `/metrics` is 405 (`Allow:
-/// GET`); no request changes the daemon. A scrape waits (at most `snapshotTimeout`) for the
-/// ingest thread's next status document (`StatusSnapshots`), renders it with `DaemonMetrics` and
-/// answers; a slow client only holds its own connection. The server and its request handlers
+/// Read-only: every other path is 404 and every other method on `/` and `/metrics` is 405
+/// (`Allow: GET`); no request changes the daemon. A request waits (at most `snapshotTimeout`)
+/// for the ingest thread's next status snapshot (`StatusSnapshots`; the page's with the recent
+/// scores and alerts), renders it with `DaemonMetrics` or `LivePageWriter` and answers; a slow
+/// client only holds its own connection. The server and its request handlers
 /// run on a thread of their own (`ThreadTaskExecutor`) and on NIO's event loops, never on the
 /// ingest thread, and not on Swift's cooperative pool either.
 ///
@@ -76,25 +77,42 @@ final class MetricsEndpoint: Service, CustomStringConvertible, Sendable {
         bound.set(.failure(.metricsListen(address: address.description, reason: "stopped before it listened")))
     }
 
-    /// Answers one request: the metrics, 404 or 405.
+    /// Answers one request: the live page (`/`), the metrics (`/metrics`), 404 or 405.
     private func responder() -> CallbackResponder<BasicRequestContext> {
         CallbackResponder { [metrics, snapshots] request, _ in
-            guard request.uri.path == "/metrics" else {
-                return Self.text(.notFound, "not found: aed serves GET /metrics\n")
+            let path = request.uri.path
+            guard path == "/" || path == "/metrics" else {
+                return Self.text(.notFound, "not found: aed serves GET / (the live page) and GET /metrics\n")
             }
             guard request.method == .get else {
-                var response = Self.text(.methodNotAllowed, "method not allowed: GET /metrics only\n")
+                var response = Self.text(.methodNotAllowed, "method not allowed: GET \(path) only\n")
                 response.headers[.allow] = "GET"
                 return response
             }
-            guard let status = await snapshots.next(timeout: Self.snapshotTimeout) else {
+            let page = path == "/"
+            guard let snapshot = await snapshots.next(timeout: Self.snapshotTimeout, recent: page) else {
                 return Self.text(.serviceUnavailable, "aed is starting: no status yet\n")
             }
-            let body = metrics.render(status, now: Date().timeIntervalSince1970)
+            let now = Date().timeIntervalSince1970
+            guard !page else {
+                return Response(
+                    status: .ok, headers: Self.pageHeaders,
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: LivePageWriter.html(snapshot, now: now))))
+            }
+            let body = metrics.render(snapshot.status, now: now)
             return Response(
                 status: .ok, headers: [.contentType: Self.contentType], body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         }
     }
+
+    /// The live page's headers: HTML, never cached, and a content security policy that allows
+    /// nothing but its inline style (no scripts, no network, no frames).
+    static let pageHeaders: HTTPFields = [
+        .contentType: "text/html; charset=utf-8",
+        .cacheControl: "no-store",
+        .contentSecurityPolicy: "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        .xContentTypeOptions: "nosniff",
+    ]
 
     private static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
         Response(

@@ -189,14 +189,14 @@ final class IngestLoop: @unchecked Sendable {
                     curveGuard.drainMonitor(index, now: now)
                 }
             }
-            environment.snapshots.publish { reporter.status(now: now) }
+            environment.snapshots.publish { recent in reporter.snapshot(now: now, recent: recent) }
             tick()
         }
         // Graceful stop: take what already arrived, score it, hand alerts to the writer.
         drainIngest(subscribers, limit: 100_000)
         pipeline.scoreAllPending(now: Date().timeIntervalSince1970)
         // The last document covers every vector scored; later scrapes get it at once.
-        environment.snapshots.publish(force: true) { reporter.status(now: Date().timeIntervalSince1970) }
+        environment.snapshots.publish(force: true) { recent in reporter.snapshot(now: Date().timeIntervalSince1970, recent: recent) }
         environment.snapshots.close()
         closeSockets()
     }

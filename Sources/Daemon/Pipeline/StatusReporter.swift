@@ -99,6 +99,21 @@ struct StatusReporter {
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
     }
 
+    /// The status document at wall-clock time `now` for readers off the ingest thread
+    /// (`StatusSnapshots`), with, when `recent`, the recent anomaly scores of the streams the
+    /// live page charts (`StatusSnapshot.chartedStreams`) and the recent alerts. The scores are
+    /// copied on write: building this costs the ingest thread a reference per stream and
+    /// detector, and a copy of a ring (32 kB) when it next scores into it.
+    func snapshot(now: Double, recent: Bool) -> StatusSnapshot {
+        var snapshot = StatusSnapshot(status: status(now: now))
+        guard recent else { return snapshot }
+        for name in StatusSnapshot.chartedStreams(snapshot.status.streams) {
+            if let scores = pipeline.table[name]?.recentScores { snapshot.recentScores[name] = scores }
+        }
+        snapshot.recentAlerts = pipeline.recentAlerts?.elements ?? []
+        return snapshot
+    }
+
     /// The storage part of the status from the store's health report and the alert writer's
     /// state: alerts waiting, alerts dropped, and whether its last attempt failed (writes fail
     /// while either the store's last write or the writer's last attempt failed).

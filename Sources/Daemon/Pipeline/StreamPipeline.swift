@@ -44,6 +44,11 @@ final class StreamPipeline {
     private(set) var snapshotsSubmitted = 0
     /// Every shift recorded since start, oldest first.
     private(set) var shiftHistory: [LevelShift] = []
+    /// The last alerts stored (an episode's first), oldest first, for the live page; nil
+    /// (nothing kept, no recent scores either) until `keepRecent()`.
+    private(set) var recentAlerts: RingBuffer<NewAlert>?
+    /// Alerts kept in `recentAlerts`.
+    static let recentAlertCapacity = 20
 
     /// A pipeline over the `restored` streams, starting at event time `now`.
     init(
@@ -138,6 +143,12 @@ final class StreamPipeline {
         }
     }
 
+    /// Keeps, from now on, each stream's recent anomaly scores (`RecentScores`) and the last
+    /// `recentAlertCapacity` alerts, for the live page of the metrics endpoint.
+    func keepRecent() {
+        if recentAlerts == nil { recentAlerts = RingBuffer(capacity: Self.recentAlertCapacity) }
+    }
+
     // MARK: Scoring
 
     /// Scores every stream's pending micro-batch.
@@ -149,10 +160,14 @@ final class StreamPipeline {
     /// and records a level shift recognised in it.
     func score(_ runtime: StreamRuntime, now: Double) {
         if runtime.latencyMetric == nil, let metrics { runtime.latencyMetric = metrics.scoringLatency(stream: runtime.name) }
+        if runtime.recentScores == nil, recentAlerts != nil { runtime.recentScores = RecentScores() }
         let writes = runtime.scorePending(
             alertSettings: configuration.alerts, now: now, scoredAt: latencyClock, observer: observer, scoring: scoring)
         if !writes.isEmpty {
             runtime.counters.alertsDropped += writer.submit(writes)
+            if recentAlerts != nil {
+                for case .record(let alert, _) in writes { recentAlerts?.append(alert) }
+            }
             if let publish {
                 let encoder = JSONEncoder()
                 for case .record(let alert, _) in writes {
@@ -367,6 +382,7 @@ final class StreamPipeline {
             kept.bufferSize = runtime.settings.bufferSize
             runtime.settings = kept
             runtime.models.removeAll { !kept.detectors.contains($0.kind) }
+            runtime.recentScores?.keep(only: Set(kept.detectors.map(\.rawValue)))
         }
         return notReloaded
     }

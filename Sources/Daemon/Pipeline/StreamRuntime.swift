@@ -72,6 +72,9 @@ final class StreamRuntime {
     var latencyMetric: ValueHistogram?
     /// When the last vector arrived, event time in seconds.
     var lastReceive: Double = 0
+    /// The last anomaly scores of each detector, for the live page; nil (nothing kept) unless
+    /// the metrics endpoint is on (`StreamPipeline.keepRecent()`).
+    var recentScores: RecentScores?
 
     /// The micro-batch being decoded into: the decoder appends here directly.
     var pending: VectorBatch
@@ -197,6 +200,8 @@ final class StreamRuntime {
             var observed: [ScoredBatch.Scores] = []
             let scoresByModel = scoring.anomalyScores(models.map(\.detector), batch: batch)
             for (model, scores) in zip(models, scoresByModel) {
+                recentScores?.record(
+                    detector: model.kind.rawValue, times: pendingVectorTimes, scores: scores, threshold: model.threshold)
                 if observer != nil {
                     observed.append(ScoredBatch.Scores(
                         detector: model.kind.rawValue, scores: scores, threshold: model.threshold, version: model.version))
