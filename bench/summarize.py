@@ -50,7 +50,11 @@ def main():
         rows.append({"what": what, "aed": aed, "reference": ref, "reference_name": ref_name, "ratio": ratio,
                      "goal": goal, "met": met, "unit": unit, "note": note})
 
-    # Training.
+    sg = score.get("sgemm") or {}
+    gflops = sg.get("gflops_512")
+    # Training. One step costs about 3 forward passes (forward, and the two products of backward):
+    # the AE's limit is the 512^3 sgemm rate over 3 x 13,824 FLOP a sample.
+    ae_train_limit = gflops * 1e9 / (3 * 13_824) if gflops else None
     if train.get("samples_per_s_median"):
         a, t = train["samples_per_s_median"], train.get("torch_samples_per_s_median")
         r = a / t if t else None
@@ -60,8 +64,16 @@ def main():
         tr = (score.get("training") or {}).get(model)
         if tr:
             r = tr.get("ratio_vs_torch")
-            add(f"{model.upper()} training, batch 256, 1 thread (DetectorFactory.fit)", tr.get("aed_samples_per_s"),
-                tr.get("torch_samples_per_s"), "torch", r, ">= 2x", r is not None and r >= 2, "samples/s")
+            a = tr.get("aed_samples_per_s")
+            if model == "ae":
+                frac = a / ae_train_limit if a and ae_train_limit else None
+                add("AE training, batch 256, 1 thread (DetectorFactory.fit, the daemon's path)", a,
+                    tr.get("torch_samples_per_s"), "torch", r, ">= 60% of its FLOP limit",
+                    frac is not None and frac >= 0.6, "samples/s",
+                    f"{100 * frac:.0f}% of the limit {num(ae_train_limit)} samples/s" if frac else "")
+            else:
+                add("VAE training, batch 256, 1 thread (DetectorFactory.fit)", a, tr.get("torch_samples_per_s"),
+                    "torch", r, ">= 3x", r is not None and r >= 3, "samples/s")
     # Scoring.
     for scorer, batch, goal, need in (("ae", 1, ">= 30x", 30), ("vae_iwae16", 1, ">= 30x", 30),
                                       ("vae_iwae16", 1024, ">= 5x", 5)):
@@ -70,8 +82,15 @@ def main():
             ratio = r.get("ratio_vs_torch")
             add(f"scoring {scorer} batch {batch}", r["aed_vectors_per_s"], r.get("torch_vectors_per_s"), "torch",
                 ratio, goal, ratio is not None and ratio >= need, "vectors/s")
+    r = scoring.get(("vae_iwae16", 1024))
+    if r and gflops:
+        d = 38
+        flop = 2 * (d * 64 + 64 * 32) + 16 * 2 * (16 * 64 + 64 * d)
+        lim = gflops * 1e9 / flop
+        frac = r["aed_vectors_per_s"] / lim
+        add(f"scoring vae_iwae16 batch 1024 vs the sgemm limit (512^3 GFLOP/s / {flop:,} FLOP)", r["aed_vectors_per_s"],
+            lim, "sgemm limit", frac, ">= 50%", frac >= 0.5, "vectors/s", f"{100 * frac:.0f}% of the limit")
     r = scoring.get(("ae", 1024))
-    sg = score.get("sgemm") or {}
     if r and sg:
         lim = sg.get("ae_limit_vectors_per_s")
         frac = r["aed_vectors_per_s"] / lim if lim else None
@@ -84,7 +103,6 @@ def main():
     d, h, z = 38, 64, 16
     ae_flop = 2 * (d * h + h * z + z * h + h * d)
     vae_flop = 2 * (d * h + h * 2 * z) + k * 2 * (z * h + h * d)
-    gflops = sg.get("gflops_512")
     cores = meta.get("cores", 1)
     e2e_limit = gflops * 1e9 * cores / (ae_flop + vae_flop) if gflops else None
 
@@ -129,8 +147,9 @@ def main():
     aedl, peerl = e2e_row(run, "aed", "lat_bin_1"), e2e_row(run, "peer", "lat_bin_1")
     if aedl:
         a, p = aedl.get("latency_p99_us_median"), (peerl or {}).get("latency_p99_us_median")
+        floor = (e2e_row(run, "sink", "lat_bin_1") or {}).get("latency_p99_us_median")
         add("latency p99 publish -> scored at 10k vectors/s (binary)", a, p, "peer", a / p if a and p else None,
-            "<= 100 us", a is not None and a <= 100, "us",
+            "<= 2x the transport alone", a is not None and floor is not None and a <= 2 * floor, "us",
             f"p50 {num(aedl.get('latency_p50_us_median'))} us (peer {num((peerl or {}).get('latency_p50_us_median'))})")
     sinkl = e2e_row(run, "sink", "lat_bin_1")
     if sinkl:
@@ -140,8 +159,10 @@ def main():
     aedr = e2e_row(run, "aed-retrain", "lat_bin_1")
     if aedr:
         a = aedr.get("latency_p99_us_median")
-        add("latency p99 at 10k vectors/s while a retrain runs", a, (aedl or {}).get("latency_p99_us_median"),
-            "aed without retrain", None, "holds", None, "us", f"p50 {num(aedr.get('latency_p50_us_median'))} us")
+        base = (aedl or {}).get("latency_p99_us_median")
+        add("latency p99 at 10k vectors/s while a retrain runs", a, base, "aed without retrain",
+            a / base if a and base else None, "<= 1.5x", a is not None and base is not None and a <= 1.5 * base, "us",
+            f"p50 {num(aedr.get('latency_p50_us_median'))} us")
     # Memory over the 3M-vector run.
     runs = []
     try:
