@@ -14,7 +14,7 @@ public struct AECTL: ParsableCommand {
             """,
         subcommands: [
             StatusCommand.self, RetrainCommand.self, AlertsCommand.self, PublishCommand.self, EvalCommand.self,
-            DemoCommand.self, KeygenCommand.self,
+            DemoCommand.self, KeygenCommand.self, ProxyCommand.self,
         ])
 
     public init() {}
