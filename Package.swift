@@ -79,19 +79,33 @@ let package = Package(
             ],
             swiftSettings: strict),
         .executableTarget(name: "aectl", dependencies: ["AECTLKit", "Tensor"], swiftSettings: strict),
+        // Benchmarks (Benchmarks/, run by scripts/bench), beside the Python peers of ../shared/bench.
+        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport", swiftSettings: strict),
         // Scoring (and fit) throughput of the detectors beside the PyTorch peer (release build).
-        .executableTarget(name: "aed-bench-score", dependencies: ["Detectors", "Tensor", "ZeroMQ"], swiftSettings: strict),
-        // Writes alert batches and reports each commit; StoreTests SIGKILLs it mid-write.
-        .executableTarget(name: "aed-store-crashtest", dependencies: ["Store"], swiftSettings: strict),
-        // Store benchmark: alerts committed per second, model save and load time.
-        .executableTarget(name: "aed-bench-store", dependencies: ["Store"], swiftSettings: strict),
-        // Wire decode and transport throughput beside the Python peer (a benchmark, not a test).
         .executableTarget(
-            name: "aed-bench-wire", dependencies: ["Wire", "ZeroMQ", "AECTLKit"], swiftSettings: strict),
+            name: "aed-bench-score", dependencies: ["Detectors", "Tensor", "ZeroMQ", "BenchSupport"],
+            path: "Benchmarks/aed-bench-score", swiftSettings: strict),
+        // Store benchmark: alerts committed per second, model save and load time.
+        .executableTarget(
+            name: "aed-bench-store", dependencies: ["Store", "Tensor"], path: "Benchmarks/aed-bench-store",
+            swiftSettings: strict),
+        // Wire decode and transport throughput beside the Python peer.
+        .executableTarget(
+            name: "aed-bench-wire", dependencies: ["Wire", "ZeroMQ", "AECTLKit"], path: "Benchmarks/aed-bench-wire",
+            swiftSettings: strict),
         // Training throughput of the tensor engine beside the PyTorch peer (release build).
-        .executableTarget(name: "aed-bench-train", dependencies: ["Tensor"], swiftSettings: strict),
+        .executableTarget(
+            name: "aed-bench-train", dependencies: ["Tensor", "BenchSupport"], path: "Benchmarks/aed-bench-train",
+            swiftSettings: strict),
+
+        // Test helpers (Tests/Helpers), run as processes by the tests.
+        // Writes alert batches and reports each commit; StoreTests SIGKILLs it mid-write.
+        .executableTarget(
+            name: "aed-store-crashtest", dependencies: ["Store"], path: "Tests/Helpers/aed-store-crashtest",
+            swiftSettings: strict),
         // Prints the OpenBLAS kernel in use and checks sgemm under it; TensorTests runs it.
-        .executableTarget(name: "aed-blas-check", dependencies: ["Tensor"], swiftSettings: strict),
+        .executableTarget(
+            name: "aed-blas-check", dependencies: ["Tensor"], path: "Tests/Helpers/aed-blas-check", swiftSettings: strict),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),

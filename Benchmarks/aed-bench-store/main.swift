@@ -10,6 +10,7 @@
 //    size the engine's checkpoint has; the store treats it as opaque bytes either way.
 import Foundation
 import Store
+import Tensor
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("aed-bench-store: \(message)\n".utf8))
@@ -36,7 +37,7 @@ func denseParameters(_ sizes: [Int]) -> Int {
 }
 
 func checkpointLikeBlob(parameters: Int, tensors: Int, seed: UInt64) -> Data {
-    var generator = SplitMix64(state: seed)
+    var generator = SplitMix64(seed: seed)
     var data = Data(capacity: parameters * 4 + tensors * 48)
     data.append(contentsOf: Array(repeating: UInt8(0x41), count: tensors * 48))
     for _ in 0..<parameters {
@@ -44,17 +45,6 @@ func checkpointLikeBlob(parameters: Int, tensors: Int, seed: UInt64) -> Data {
         withUnsafeBytes(of: &bits) { data.append(contentsOf: $0) }
     }
     return data
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
 }
 
 let directory: URL

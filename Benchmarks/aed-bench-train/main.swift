@@ -1,6 +1,7 @@
 // aed-bench-train: training throughput of the tensor engine beside the PyTorch peer.
 // Build and run (from the repository root, shared/ beside the repo):
 //   swift build -c release --product aed-bench-train && .build/release/aed-bench-train
+import BenchSupport
 import Foundation
 import Tensor
 

@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// The benchmark's vectors: a raw little-endian float32 file `[samples, dimensions]` written by

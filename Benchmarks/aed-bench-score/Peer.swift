@@ -1,3 +1,4 @@
+import BenchSupport
 import Foundation
 
 /// The Python peers of `shared/bench`, run on the same data file in the same invocation.
