@@ -80,7 +80,7 @@ let package = Package(
             swiftSettings: strict),
         .executableTarget(name: "aectl", dependencies: ["AECTLKit", "Tensor"], swiftSettings: strict),
         // Benchmarks (Benchmarks/, run by scripts/bench), beside the Python peers of ../shared/bench.
-        .target(name: "BenchSupport", path: "Benchmarks/BenchSupport", swiftSettings: strict),
+        .target(name: "BenchSupport", dependencies: ["Tensor"], path: "Benchmarks/BenchSupport", swiftSettings: strict),
         // Scoring (and fit) throughput of the detectors beside the PyTorch peer (release build).
         .executableTarget(
             name: "aed-bench-score", dependencies: ["Detectors", "Tensor", "ZeroMQ", "BenchSupport"],

@@ -3,6 +3,7 @@
 // Build and run (from the repository root, shared/ beside the repo):
 //   swift build -c release --product aed-bench-score && .build/release/aed-bench-score
 import Detectors
+import BenchSupport
 import Foundation
 import Tensor
 
@@ -70,7 +71,7 @@ func runBenchmark() throws {
     }
     // The sgemm ceiling of the AE forward pass at the largest batch.
     let largest = options.batchSizes.max() ?? 1024
-    let peak = GemmLimit.gigaflops(m: 512, k: 512, n: 512, minimumFlops: 4e9)
+    let peak = GemmProbe.gigaflops(m: 512, k: 512, n: 512, minimumFlops: 4e9)
     let limit = GemmLimit.autoencoderLimit(dimensions: d, batchSize: largest)
     let aeFlops = Double(Scorer.autoencoder(models.autoencoder, dimensions: d).flopsPerVector)
 

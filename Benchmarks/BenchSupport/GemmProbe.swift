@@ -1,9 +1,9 @@
 import Tensor
 
-/// Measures single-threaded sgemm throughput through `BLAS.gemm`.
-enum GemmProbe {
+/// Measures single-threaded sgemm throughput through `BLAS.gemm` (shared by the benchmarks).
+public enum GemmProbe {
     /// GFLOP/s of `[m, k] · [k, n]` (2mnk FLOPs a call), best of several timed batches.
-    static func gigaflops(m: Int, k: Int, n: Int, minimumFlops: Double = 2e9) -> Double {
+    public static func gigaflops(m: Int, k: Int, n: Int, minimumFlops: Double = 2e9) -> Double {
         var rng = Xoshiro256StarStar(seed: 1)
         let a = Tensor.randomNormal([m, k], using: &rng)
         let b = Tensor.randomNormal([k, n], using: &rng)
