@@ -19,6 +19,11 @@ struct StatusReporter {
 
     /// The status document at wall-clock time `now`.
     func status(now: Double) -> StatusDocument {
+        // The writer counts a commit (`totals`) before it publishes the smaller queue
+        // (`waiting`); reading in the opposite order, a document that shows the queue empty also
+        // shows every alert it wrote (a commit between the reads may show an alert in both, never
+        // in neither).
+        let waiting = writer.waiting.withLock { $0 }
         let totals = writer.totals.withLock { $0 }
         let table = pipeline.table
         var unattributedCounts = table.unattributed.byName.filter { $0.value > 0 }
@@ -93,7 +98,7 @@ struct StatusReporter {
                     connect: settings.ingestConnects, control: endpoints?.control ?? "",
                     alerts: endpoints?.alertPublish), blasKernel: AnomalyDaemon.blasKernel,
                 scoringThreads: pipeline.scoring.threads,
-                storage: Self.storageStatus(pipeline.store.storageHealth(), waiting: writer.waiting.withLock { $0 }),
+                storage: Self.storageStatus(pipeline.store.storageHealth(), waiting: waiting),
                 reload: reloads?.status, curve: curve),
             ingest: ingest, streams: documents, unattributedRejections: unattributedCounts,
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
