@@ -55,8 +55,10 @@ public struct DenseStack: Sendable, Equatable {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         var x = input
         for l in 0..<weights.count {
-            x = Tensor.affine(x, weight: weights[l], bias: biases[l])
-            activations[l].applyInPlace(&x)
+            // ReLU is applied with the bias, in the same pass.
+            let rectified = activations[l] == .relu
+            x = Tensor.affine(x, weight: weights[l], bias: biases[l], rectified: rectified)
+            if !rectified { activations[l].applyInPlace(&x) }
         }
         return x
     }

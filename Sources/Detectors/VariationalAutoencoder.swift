@@ -177,6 +177,8 @@ public struct VariationalAutoencoder: AnomalyDetector {
         }
         z.scalars.withUnsafeBufferPointer { x in
             decoded.withUnsafeBufferPointer { decoded in
+              precision.withUnsafeBufferPointer { precisionBuffer in
+                let precisionPointer = precisionBuffer.baseAddress!
                 for r in 0..<n {
                     var sumLogVariance = 0.0
                     for j in 0..<l { sumLogVariance += Double(logVariance[r * l + j]) }
@@ -192,10 +194,8 @@ public struct VariationalAutoencoder: AnomalyDetector {
                                 squared += e
                             }
                         } else {
-                            for f in 0..<d {
-                                let diff = x[r * d + f] - decoded[base + f]
-                                squared += diff * diff * precision[f]
-                            }
+                            squared = Self.weightedSquaredDistance(
+                                x.baseAddress! + r * d, decoded.baseAddress! + base, precisionPointer, count: d)
                         }
                         let logPxGivenH = -0.5 * Double(squared) - constantX
                         var hSquared: Float = 0
@@ -218,9 +218,35 @@ public struct VariationalAutoencoder: AnomalyDetector {
                         }
                     }
                 }
+              }
             }
         }
         return (nll, negativeELBO, weighted)
+    }
+
+    /// `Σ_f (x_f - y_f)^2 w_f` over `count` features, eight lanes at a time (the one loop of
+    /// the score that runs per sample, row and feature).
+    @inline(__always)
+    static func weightedSquaredDistance(
+        _ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ w: UnsafePointer<Float>, count: Int
+    ) -> Float {
+        var lanes = SIMD8<Float>(repeating: 0)
+        var f = 0
+        while f + 8 <= count {
+            let a = UnsafeRawPointer(x + f).loadUnaligned(as: SIMD8<Float>.self)
+            let b = UnsafeRawPointer(y + f).loadUnaligned(as: SIMD8<Float>.self)
+            let c = UnsafeRawPointer(w + f).loadUnaligned(as: SIMD8<Float>.self)
+            let diff = a - b
+            lanes += diff * diff * c
+            f += 8
+        }
+        var sum = lanes.sum()
+        while f < count {
+            let diff = x[f] - y[f]
+            sum += diff * diff * w[f]
+            f += 1
+        }
+        return sum
     }
 
     /// Applies `body` to chunks of at most 512 rows of the standardized batch and concatenates.
