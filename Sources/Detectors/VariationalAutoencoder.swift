@@ -152,15 +152,27 @@ public struct VariationalAutoencoder: AnomalyDetector {
         let logVariance = posterior.logVariance.scalars
         let eps = scoringNoise.scalars
         let standardDeviation = logVariance.map { Foundation.exp(0.5 * $0) }
-        // h[k, r, :] = mean[r] + exp(logVariance[r] / 2) * eps[k]; rows k-major.
-        var h = [Float](repeating: 0, count: kk * n * l)
-        h.withUnsafeMutableBufferPointer { h in
-            for sample in 0..<kk {
-                for r in 0..<n {
-                    let base = (sample * n + r) * l
-                    for j in 0..<l { h[base + j] = mean[r * l + j] + standardDeviation[r * l + j] * eps[sample * l + j] }
+        // h[k, r, :] = mean[r] + exp(logVariance[r] / 2) * eps[k]; rows k-major. Written once,
+        // through pointers (no zero fill, no bounds checks in the innermost loop).
+        let h = [Float](unsafeUninitializedCapacity: kk * n * l) { h, initialized in
+            mean.withUnsafeBufferPointer { mean in
+                standardDeviation.withUnsafeBufferPointer { sd in
+                    eps.withUnsafeBufferPointer { eps in
+                        guard let h = h.baseAddress, let mean = mean.baseAddress, let sd = sd.baseAddress,
+                            let eps = eps.baseAddress
+                        else { return }
+                        for sample in 0..<kk {
+                            let noise = eps + sample &* l
+                            for r in 0..<n {
+                                let out = h + (sample &* n &+ r) &* l
+                                let m = mean + r &* l, s = sd + r &* l
+                                for j in 0..<l { out[j] = m[j] + s[j] * noise[j] }
+                            }
+                        }
+                    }
                 }
             }
+            initialized = kk * n * l
         }
         let decoded = decoder(Tensor(shape: [kk * n, l], scalars: h)).scalars
         var nll = [Double](repeating: 0, count: n)
@@ -172,6 +184,8 @@ public struct VariationalAutoencoder: AnomalyDetector {
         let precision = decoderLogVariance.map { Float(exp(-$0)) }
         let constantX = 0.5 * (Double(d) * Self.logTwoPi + decoderLogVariance.reduce(0, +))
         // log q(h|x) = -0.5 |eps|^2 - 0.5 sum logVariance (the (l/2) log 2 pi terms cancel with log p(h)).
+        // |h|^2 as the weighted distance from the origin with unit weights (the same eight-lane sum).
+        let zeros = [Float](repeating: 0, count: l), ones = [Float](repeating: 1, count: l)
         let epsSquared = (0..<kk).map { sample in
             (0..<l).reduce(0.0) { $0 + Double(eps[sample * l + $1]) * Double(eps[sample * l + $1]) }
         }
@@ -198,9 +212,11 @@ public struct VariationalAutoencoder: AnomalyDetector {
                                 x.baseAddress! + r * d, decoded.baseAddress! + base, precisionPointer, count: d)
                         }
                         let logPxGivenH = -0.5 * Double(squared) - constantX
-                        var hSquared: Float = 0
-                        let hBase = (sample * n + r) * l
-                        for j in 0..<l { hSquared += h[hBase + j] * h[hBase + j] }
+                        let hSquared = h.withUnsafeBufferPointer { h -> Float in
+                            guard let row = h.baseAddress else { return 0 }
+                            let p = row + (sample * n + r) * l
+                            return Self.weightedSquaredDistance(p, zeros, ones, count: l)
+                        }
                         let logPrior = -0.5 * Double(hSquared)
                         let logPosterior = -0.5 * epsSquared[sample] - 0.5 * sumLogVariance
                         logWeights[sample] = logPxGivenH + logPrior - logPosterior

@@ -77,7 +77,12 @@ extension Tensor {
                         for r in 0..<m {
                             let row = po + r &* n
                             if rectified {
-                                for j in 0..<n { row[j] = Swift.max(row[j] + pb[j], 0) }
+                                // A select, not `max` (whose NaN rule keeps it scalar); NaN -> 0
+                                // as the ReLU's own `x > 0 ? x : 0`.
+                                for j in 0..<n {
+                                    let value = row[j] + pb[j]
+                                    row[j] = value > 0 ? value : 0
+                                }
                             } else {
                                 for j in 0..<n { row[j] += pb[j] }
                             }
