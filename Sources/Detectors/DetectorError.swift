@@ -22,6 +22,8 @@ public enum DetectorError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidOption(name: String, value: String, reason: String)
     /// Labels and scores differ in count, or labels are not all 0/1 with both present.
     case invalidLabels(String)
+    /// LAPACK could not decompose a covariance matrix (PCA).
+    case eigendecompositionFailed(String)
 
     /// A one-line explanation for logs and the command line.
     public var description: String {
@@ -36,6 +38,7 @@ public enum DetectorError: Error, Sendable, Equatable, CustomStringConvertible {
         case .corruptModel(let why): "stored detector is corrupt: \(why)"
         case .invalidOption(let name, let value, let reason): "option \(name) = \(value): \(reason)"
         case .invalidLabels(let why): "invalid labels: \(why)"
+        case .eigendecompositionFailed(let why): "eigendecomposition failed: \(why)"
         }
     }
 }

@@ -80,7 +80,7 @@ public struct PCADetector: AnomalyDetector {
                 covariance[j * d + i] = covariance[i * d + j]
             }
         }
-        let eigen = SymmetricEigen(symmetric: covariance, order: d)
+        let eigen = try SymmetricEigen(symmetric: covariance, order: d)
         let variances = eigen.eigenvalues.map { max($0, 0) }
         let total = variances.reduce(0, +)
         var k: Int

@@ -5,7 +5,7 @@ import Tensor
 
 @Suite struct AutoencoderTests {
     /// Cosines of the principal angles between the row spaces of `a` `[k, D]` and `b` `[k, D]`.
-    static func principalCosines(_ a: [[Double]], _ b: [[Double]]) -> [Double] {
+    static func principalCosines(_ a: [[Double]], _ b: [[Double]]) throws -> [Double] {
         func orthonormal(_ rows: [[Double]]) -> [[Double]] {
             var basis: [[Double]] = []
             for row in rows {
@@ -26,7 +26,7 @@ import Tensor
         for i in 0..<k { for j in 0..<k { m[i * k + j] = zip(qa[i], qb[j]).reduce(0) { $0 + $1.0 * $1.1 } } }
         var mmt = [Double](repeating: 0, count: k * k)
         for i in 0..<k { for j in 0..<k { for t in 0..<k { mmt[i * k + j] += m[i * k + t] * m[j * k + t] } } }
-        return SymmetricEigen(symmetric: mmt, order: k).eigenvalues.map { max($0, 0).squareRoot() }
+        return try SymmetricEigen(symmetric: mmt, order: k).eigenvalues.map { max($0, 0).squareRoot() }
     }
 
     @Test func linearAutoencoderSpansThePCASubspace() throws {
@@ -42,7 +42,7 @@ import Tensor
         let w = Tensor.matmul(ae.decoder.weights[0], ae.decoder.weights[1])
         let decoderRows = (0..<2).map { i in (0..<6).map { Double(w.scalars[i * 6 + $0]) } }
         let pcaRows = (0..<2).map { j in (0..<6).map { Double(pca.components.scalars[$0 * 2 + j]) } }
-        let cosines = Self.principalCosines(decoderRows, pcaRows)
+        let cosines = try Self.principalCosines(decoderRows, pcaRows)
         #expect(cosines.allSatisfy { $0 > 0.995 }, "principal angle cosines \(cosines)")
         // And the two detectors agree on scores.
         let aeScores = ae.anomalyScores(data), pcaScores = pca.anomalyScores(data)
