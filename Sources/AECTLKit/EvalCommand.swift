@@ -27,17 +27,17 @@ public struct EvalCommand: ParsableCommand {
     @Option(help: "The test labels (no header, 0 or 1 per test row).")
     public var labels: String
 
-    @Option(help: "The detector: \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", ")).")
-    public var detector: String = DetectorKind.autoencoder.rawValue
+    @Option(help: "The detector.")
+    public var detector: DetectorKind = .autoencoder
 
     @Option(name: .customLong("false-positive-rate"), help: "The target false-positive rate of the threshold, in (0, 1).")
     public var falsePositiveRate: Double = 0.01
 
-    @Option(name: .customLong("threshold-method"), help: "How the threshold is calibrated: quantile or pot.")
-    public var thresholdMethod: String = ThresholdMethod.quantile.rawValue
+    @Option(name: .customLong("threshold-method"), help: "How the threshold is calibrated: an empirical quantile or peaks over threshold.")
+    public var thresholdMethod: ThresholdMethod = .quantile
 
     @Option(help: "Where the threshold is calibrated: validation (the fit's random validation split) or blocks (the daemon's time-ordered block holdout).")
-    public var holdout: String = "validation"
+    public var holdout: EvalHoldout.Kind = .validation
 
     @Option(name: .customLong("holdout-fraction"), help: "With --holdout blocks: the share of the training file held out, in (0, 0.9), as aed's holdout_fraction.")
     public var holdoutFraction: Double = 0.25
@@ -62,25 +62,16 @@ public struct EvalCommand: ParsableCommand {
     /// Creates the command (argument-parser fills the options).
     public init() {}
 
-    /// Rejects an unknown detector, threshold method or holdout, a rate outside (0, 1), a holdout
-    /// fraction outside (0, 0.9) and non-positive epochs.
+    /// Rejects a rate outside (0, 1), a holdout fraction outside (0, 0.9), non-positive epochs and
+    /// bad importance samples (an unknown detector, threshold method or holdout does not parse).
     /// - Throws: `ValidationError` (exit code 64).
     public func validate() throws {
-        guard DetectorKind(rawValue: detector) != nil else {
-            throw ValidationError("unknown detector '\(detector)'; use one of \(DetectorKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        guard ThresholdMethod(rawValue: thresholdMethod) != nil else {
-            throw ValidationError("unknown threshold method '\(thresholdMethod)'; use quantile or pot")
-        }
         guard falsePositiveRate > 0, falsePositiveRate < 1 else {
             throw ValidationError("--false-positive-rate must be in (0, 1), got \(falsePositiveRate)")
         }
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive, got \(epochs)") }
-        guard holdout == "validation" || holdout == "blocks" else {
-            throw ValidationError("unknown holdout '\(holdout)'; use validation or blocks")
-        }
         if let importanceSamples {
-            guard detector == DetectorKind.variationalAutoencoder.rawValue else {
+            guard detector == .variationalAutoencoder else {
                 throw ValidationError("--importance-samples needs --detector vae")
             }
             guard Self.sampleCounts(importanceSamples) != nil else {
@@ -95,9 +86,6 @@ public struct EvalCommand: ParsableCommand {
     /// Runs the evaluation and returns its report (the command prints it).
     /// - Throws: `CSVError` for bad files, `DetectorError` for fitting or calibration failures.
     public func evaluate() throws -> EvalReport {
-        guard let kind = DetectorKind(rawValue: detector), let method = ThresholdMethod(rawValue: thresholdMethod) else {
-            throw ValidationError("unknown detector or threshold method")
-        }
         var options = DetectorOptions()
         if let seed { options.seed = seed }
         if let epochs {
@@ -106,15 +94,15 @@ public struct EvalCommand: ParsableCommand {
         }
         let files = try Evaluation.load(train: train, test: test, labels: labels)
         var report = try Evaluation.run(
-            kind: kind, train: files.train, test: files.test, labels: files.labels, options: options,
-            targetFalsePositiveRate: falsePositiveRate, method: method,
-            holdout: holdout == "blocks" ? .blocks(holdoutFraction: holdoutFraction) : .validation,
+            kind: detector, train: files.train, test: files.test, labels: files.labels, options: options,
+            targetFalsePositiveRate: falsePositiveRate, method: thresholdMethod,
+            holdout: holdout == .blocks ? .blocks(holdoutFraction: holdoutFraction) : .validation,
             measuresAttribution: attribution)
         if let importanceSamples, let ks = Self.sampleCounts(importanceSamples) {
             report.importanceSamples = try ImportanceSampleResult.sweep(
                 train: Tensor(shape: [files.train.rows, files.train.columns], scalars: files.train.values),
                 test: Tensor(shape: [files.test.rows, files.test.columns], scalars: files.test.values),
-                labels: files.labels, options: options, ks: ks, targetFalsePositiveRate: falsePositiveRate, method: method,
+                labels: files.labels, options: options, ks: ks, targetFalsePositiveRate: falsePositiveRate, method: thresholdMethod,
                 holdoutFraction: holdoutFraction)
         }
         return report
@@ -143,3 +131,7 @@ public struct EvalCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data((output + "\n").utf8))
     }
 }
+
+extension DetectorKind: ExpressibleByArgument {}
+extension ThresholdMethod: ExpressibleByArgument {}
+extension EvalHoldout.Kind: ExpressibleByArgument {}

@@ -9,11 +9,20 @@ public enum EvalHoldout: Sendable, Equatable {
     /// the fit sees only the training blocks, the threshold is calibrated on the held-out blocks.
     case blocks(holdoutFraction: Double)
 
-    /// `validation` or `blocks`, as in `--holdout`.
-    public var name: String {
+    /// The holdout without its parameters: what `--holdout` names.
+    public enum Kind: String, Sendable, CaseIterable {
+        case validation
+        case blocks
+    }
+
+    /// Which holdout this is.
+    public var kind: Kind {
         switch self {
-        case .validation: "validation"
-        case .blocks: "blocks"
+        case .validation: .validation
+        case .blocks: .blocks
         }
     }
+
+    /// `validation` or `blocks`, as in `--holdout`.
+    public var name: String { kind.rawValue }
 }
