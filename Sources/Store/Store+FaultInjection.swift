@@ -11,6 +11,17 @@ extension Store {
         // SQLite never sets the limit below the current size: 1 means "no more pages".
         let pages = limit ? 1 : Self.unlimitedPageCount
         try database.writeWithoutTransaction { db in
+            if limit {
+                // Pages on the freelist would take new rows without growing the file: fill them
+                // first, so the next write that needs a page fails at once.
+                let free = try Int.fetchOne(db, sql: "PRAGMA freelist_count") ?? 0
+                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4_096
+                if free > 0 {
+                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS fault_injection_filler(x BLOB)")
+                    try db.execute(
+                        sql: "INSERT INTO fault_injection_filler VALUES (zeroblob(?))", arguments: [free * pageSize])
+                }
+            }
             _ = try Int.fetchOne(db, sql: "PRAGMA max_page_count = \(pages)")
         }
     }

@@ -27,12 +27,18 @@ import Wire
         let before = try harness.harness.document()
         try harness.publishAnomalies(rounds: 12, seed: 100)
         var document = before
-        try waitUntil(timeout: 60, "writes failing with disk full and the queue full") {
-            guard let latest = try? harness.harness.document() else { return false }
-            document = latest
-            let storage = latest.daemon.storage
-            return storage?.writesFailing == true && (storage?.droppedAlerts ?? 0) > 0
-                && latest.streams.first?.received == before.streams.first.map { $0.received + 240 }
+        do {
+            try waitUntil(timeout: 180, "writes failing with disk full and the queue full") {
+                guard let latest = try? harness.harness.document() else { return false }
+                document = latest
+                let storage = latest.daemon.storage
+                return storage?.writesFailing == true && (storage?.droppedAlerts ?? 0) > 0
+                    && latest.streams.first?.received == before.streams.first.map { $0.received + 240 }
+            }
+        } catch {
+            Issue.record(
+                "last status: storage \(String(describing: document.daemon.storage)), received \(document.streams.first?.received ?? -1) (before \(before.streams.first?.received ?? -1)), alerts \(document.streams.first?.alerts ?? -1), written \(document.alertsWritten), dropped \(document.alertsDropped)")
+            throw error
         }
         let storage = try #require(document.daemon.storage)
         #expect(storage.lastWriteError?.cause == "disk full")
