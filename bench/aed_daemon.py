@@ -9,8 +9,9 @@ polls aed's status over its control socket until the stream's scored + rejected 
 N (--expect), or the count stops changing for --stall seconds (the shortfall is reported as
 dropped).  It never sleeps for a fixed time to decide that a run is over.
 
-  throughput  = (N - count at the first non-zero poll) / (time of the poll that saw N - time
-                of the first non-zero poll)
+  throughput  = (count at the end - count at the first non-zero poll) / (time of the end - time
+                of the first non-zero poll); the end is the poll that saw N, or, when the count
+                stalls short of N (vectors dropped), the poll that last saw it change
   cpu_s       = aed's user + system time (/proc/<pid>/stat) between those two polls
   latency     = aed's own publish -> scored percentiles of the run (status `latencyP50`...,
                 from the vectors' `ts`, over aed's last 5 to 10 minutes of wall time: the
@@ -174,6 +175,7 @@ def run(a):
         result["rss_ready_kb"] = memory_kb(proc.pid)[0]   # state restored (aed answers status after that)
         first = None                 # (time, count, cpu) at the first non-zero poll
         last_change, last_count, doc = time.time(), -1, None
+        last_progress = None         # (time, count, cpu) at the poll that last saw the count change
         done = None
         rss_start = None
         marks = [0.1, 0.25, 0.5, 0.75, 1.0]     # RSS is read when the count passes these fractions
@@ -193,6 +195,8 @@ def run(a):
                 result["retrain_requested_at_s"] = round(now - first[0], 3)
             if count != last_count:
                 last_change, last_count = time.time(), count
+                if count:
+                    last_progress = (now, count, cpu_seconds(proc.pid))
             while a.expect and marks and count >= marks[0] * a.expect:
                 rss_trace.append({"fraction": marks.pop(0), "count": count, "rss_kb": memory_kb(proc.pid)[0]})
             if a.expect and count >= a.expect:
@@ -202,7 +206,8 @@ def run(a):
                 print("aed_daemon: aed exited with %s" % proc.returncode, file=sys.stderr)
                 break
             if time.time() - last_change > (a.stall if count else a.first_timeout):
-                done = (now, count, cpu_seconds(proc.pid)) if count else None
+                # The run ended at the last change, not at the end of the stall that proved it.
+                done = last_progress if count else None
                 break
             time.sleep(a.interval)
         rss_end, hwm = memory_kb(proc.pid) if proc.poll() is None else (None, None)
