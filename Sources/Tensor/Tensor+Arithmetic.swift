@@ -80,8 +80,55 @@ extension Tensor {
     }
     /// Element-wise logistic function `1 / (1 + e^-x)`, stable for large `|x|`.
     public func sigmoid() -> Tensor { map(Tensor.sigmoid) }
-    /// Element-wise hyperbolic tangent.
-    public func tanh() -> Tensor { map { tanhf($0) } }
+    /// Element-wise hyperbolic tangent, eight lanes at a time by `Tensor.tanh(_:)` (within
+    /// 3.5e-7 of the exact value; glibc's `tanhf` goes through `expm1f` one scalar at a time and
+    /// was 8% of the daemon's scoring time for the VAE's bounded log-variance alone).
+    public func tanh() -> Tensor {
+        var out = self
+        out.scalars.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return }
+            let count = buffer.count
+            var i = 0
+            while i + 8 <= count {
+                let raw = UnsafeMutableRawPointer(base + i)
+                raw.storeBytes(of: Tensor.tanh(raw.loadUnaligned(as: SIMD8<Float>.self)), as: SIMD8<Float>.self)
+                i += 8
+            }
+            if i < count {
+                var tail = SIMD8<Float>(repeating: 0)
+                for lane in 0..<(count - i) { tail[lane] = base[i + lane] }
+                let result = Tensor.tanh(tail)
+                for lane in 0..<(count - i) { base[i + lane] = result[lane] }
+            }
+        }
+        return out
+    }
+
+    /// `tanh x` on eight lanes: the odd/even rational approximation (degree 13 over degree 6) of
+    /// Eigen's `generic_fast_tanh_float`, on inputs clamped to ±7.9053 (where it reaches ±1 in
+    /// `Float`), and `x` itself below 0.0004 in magnitude. Largest error 3.5e-7 absolute; NaN stays
+    /// NaN.
+    @inline(__always)
+    public static func tanh(_ input: SIMD8<Float>) -> SIMD8<Float> {
+        let bound: Float = 7.90531110763549805
+        let x = input.clamped(lowerBound: SIMD8(repeating: -bound), upperBound: SIMD8(repeating: bound))
+        let x2 = x * x
+        var p = x2 * -2.76076847742355e-16 + 2.00018790482477e-13
+        p = x2 * p + -8.60467152213735e-11
+        p = x2 * p + 5.12229709037114e-08
+        p = x2 * p + 1.48572235717979e-05
+        p = x2 * p + 6.37261928875436e-04
+        p = x2 * p + 4.89352455891786e-03
+        p = x * p
+        var q = x2 * 1.19825839466702e-06 + 1.18534705686654e-04
+        q = x2 * q + 2.26843463243900e-03
+        q = x2 * q + 4.89352518554385e-03
+        var result = p / q
+        let magnitude = input.replacing(with: -input, where: input .< 0)
+        result.replace(with: input, where: magnitude .< 0.0004)
+        result.replace(with: input, where: input .!= input)
+        return result
+    }
     /// Element-wise `softplus(x) = ln(1 + e^x)`, computed as `max(x, 0) + ln(1 + e^-|x|)`.
     public func softplus() -> Tensor { map(Tensor.softplus) }
 

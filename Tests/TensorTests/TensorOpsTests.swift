@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Tensor
 
@@ -77,6 +78,27 @@ import Testing
         let mean = sample.reduce(0, +) / Double(sample.count)
         let variance = sample.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(sample.count)
         #expect(abs(mean) < 0.03 && abs(variance - 1) < 0.05)
+    }
+
+    /// The eight-lane tanh against the exact value (in Double) on a dense grid over [-12, 12],
+    /// every length remainder (the scalar tail), odd symmetry, saturation, tiny inputs and NaN.
+    @Test func tanhMatchesTheExactFunction() {
+        let grid = (0...240_000).map { Float(-12 + Double($0) * 1e-4) }
+        let result = Tensor(shape: [grid.count], scalars: grid).tanh().scalars
+        var largest = 0.0
+        for (x, y) in zip(grid, result) { largest = max(largest, abs(Double(y) - Foundation.tanh(Double(x)))) }
+        #expect(largest < 4e-7, "largest error \(largest)")
+        for count in 1...17 {
+            let xs = (0..<count).map { Float($0) * 0.37 - 3 }
+            let ys = Tensor(shape: [count], scalars: xs).tanh().scalars
+            for (x, y) in zip(xs, ys) { #expect(abs(Double(y) - Foundation.tanh(Double(x))) < 4e-7) }
+        }
+        let special = Tensor(shape: [8], scalars: [0, 1e-5, -1e-5, 30, -30, .infinity, -.infinity, .nan]).tanh().scalars
+        #expect(Array(special[0..<3]) == [0, 1e-5, -1e-5])
+        #expect(special[3] == 1 && special[4] == -1 && special[5] == 1 && special[6] == -1)
+        #expect(special[7].isNaN)
+        let symmetric = Tensor(shape: [5], scalars: [0.1, 0.7, 2, 5, 7.5])
+        #expect(symmetric.tanh().scalars == (-symmetric).tanh().scalars.map { -$0 })
     }
 
     static let referenceSeed0: [UInt64] = [11_091_344_671_253_066_420, 13_793_997_310_169_335_082, 1_900_383_378_846_508_768]
