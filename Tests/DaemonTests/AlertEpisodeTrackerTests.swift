@@ -38,6 +38,14 @@ import Testing
         #expect(Self.alert(&timeOnly, time: 0, severity: 1))
         for _ in 0..<1000 { timeOnly.noteQuiet(detector: "ae") }
         #expect(!Self.alert(&timeOnly, time: 59, severity: 1))
+        // A run of quiet vectors counted at once is the same as one at a time.
+        var counted = AlertEpisodeTracker(gap: 60, quietVectors: 3)
+        #expect(Self.alert(&counted, time: 0, severity: 1.2))
+        counted.noteQuiet(detector: "ae", count: 2)
+        counted.noteQuiet(detector: "ae", count: 0)
+        #expect(!Self.alert(&counted, time: 1, severity: 1.2))
+        counted.noteQuiet(detector: "ae", count: 3)
+        #expect(Self.alert(&counted, time: 2, severity: 1.2))
     }
 
     @Test func serialsNumberEpisodesInOrder() {

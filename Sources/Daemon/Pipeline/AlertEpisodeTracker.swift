@@ -45,9 +45,11 @@ struct AlertEpisodeTracker {
         self.quietVectors = quietVectors
     }
 
-    /// Counts a scored vector that `detector` did not flag.
-    mutating func noteQuiet(detector: String) {
-        open[detector]?.quiet += 1
+    /// Counts `count` scored vectors in a row that `detector` did not flag (one dictionary
+    /// access for the run, not one a vector).
+    mutating func noteQuiet(detector: String, count: Int = 1) {
+        guard count > 0 else { return }
+        open[detector]?.quiet += count
     }
 
     /// Records an alert of `detector` received at `time` (its vector's own timestamp
