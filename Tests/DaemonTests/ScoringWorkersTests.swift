@@ -24,12 +24,26 @@ import Testing
             #expect(shares.first?.lowerBound == 0)
             #expect(shares.last?.upperBound == count)
             for (a, b) in zip(shares, shares.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
-            #expect(shares.count <= 3)
+            let most = 3 * ScoringWorkers.sharesPerThread
+            #expect(shares.count <= most)
             if shares.count > 1 { #expect(shares.allSatisfy { $0.count >= ScoringWorkers.minimumRowsPerShare }) }
-            #expect(shares.count == max(1, min(3, count / ScoringWorkers.minimumRowsPerShare)))
+            #expect(shares.count == max(1, min(most, count / ScoringWorkers.minimumRowsPerShare)))
         }
         #expect(ScoringWorkers(threads: 0).threads == 1)
         #expect(ScoringWorkers(threads: 1).shares(of: 5_000) == [0..<5_000])
+        #expect(workers.shares(of: 20, minimum: 2).count == 10)
+    }
+
+    /// `map` runs every share once, whichever thread takes it, and returns the results in order.
+    @Test(arguments: [1, 2, 3])
+    func mapRunsEveryShareOnceInOrder(threads: Int) {
+        let workers = ScoringWorkers(threads: threads)
+        for count in [0, 1, 5, 64, 200, 1_024] {
+            let ranges = workers.map(rows: count, minimumPerShare: 4) { $0 }
+            #expect(ranges == workers.shares(of: count, minimum: 4))
+            let sums = workers.map(rows: count, minimumPerShare: 4) { range in range.reduce(0, +) }
+            #expect(sums.reduce(0, +) == (0..<count).reduce(0, +))
+        }
     }
 
     @Test(arguments: [2, 3, 4])

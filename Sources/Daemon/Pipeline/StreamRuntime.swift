@@ -213,7 +213,7 @@ final class StreamRuntime {
                 }
                 let kind = model.kind.rawValue
                 guard !rows.isEmpty else {
-                    if alertSettings.episodes { for _ in 0..<count { episodes.noteQuiet(detector: kind) } }
+                    if alertSettings.episodes { episodes.noteQuiet(detector: kind, count: count) }
                     continue
                 }
                 // Alerts to store, in order, with growth reports of ended episodes between them;
@@ -224,7 +224,7 @@ final class StreamRuntime {
                 var previous = -1
                 for row in rows {
                     if alertSettings.episodes {
-                        for _ in (previous + 1)..<row { episodes.noteQuiet(detector: kind) }
+                        episodes.noteQuiet(detector: kind, count: row - previous - 1)
                         previous = row
                     }
                     alerted[row] = true
@@ -256,7 +256,8 @@ final class StreamRuntime {
                         key))
                 }
                 let contributions = topFeatures(
-                    model: model, batch: batch.scalars, rows: stored.map(\.row), limit: alertSettings.topFeatures)
+                    model: model, batch: batch.scalars, rows: stored.map(\.row), limit: alertSettings.topFeatures,
+                    scoring: scoring)
                 var nextGrowth = 0
                 for (index, entry) in stored.enumerated() {
                     while nextGrowth < writes.count && writes[nextGrowth].stored == index {
@@ -268,7 +269,7 @@ final class StreamRuntime {
                     newAlerts.append(.record(alert, episode: entry.episode))
                 }
                 if alertSettings.episodes {
-                    for _ in (previous + 1)..<count { episodes.noteQuiet(detector: kind) }
+                    episodes.noteQuiet(detector: kind, count: count - previous - 1)
                 }
             }
             if alertSettings.episodes { appendGrowth(to: &newAlerts) }
@@ -396,13 +397,29 @@ final class StreamRuntime {
     /// The `limit` largest feature attributions of each alerting row to store, as shares
     /// (`FeatureAttribution`'s replacement: the score drop when the feature is set to its
     /// training mean).
-    private func topFeatures(model: ScoringModel, batch: [Float], rows: [Int], limit: Int) -> [[StoredFeatureContribution]] {
+    private func topFeatures(
+        model: ScoringModel, batch: [Float], rows: [Int], limit: Int, scoring: ScoringWorkers
+    ) -> [[StoredFeatureContribution]] {
         guard limit > 0, !rows.isEmpty, let dimension else { return rows.map { _ in [] } }
+        // Attributing one row re-scores it once per feature: shares of a few rows already pay
+        // for the hand-over to another scoring thread.
+        let detector = model.detector
+        return scoring.map(rows: rows.count, minimumPerShare: 2) { share in
+            Self.topFeatures(
+                detector: detector, batch: batch, rows: Array(rows[share]), dimension: dimension, limit: limit)
+        }.flatMap { $0 }
+    }
+
+    /// The `limit` features with the largest attributions of each of `rows` of `batch`
+    /// (`[rows, dimension]`, flattened), largest first, as shares of the row's positive total.
+    private static func topFeatures(
+        detector: any AnomalyDetector, batch: [Float], rows: [Int], dimension: Int, limit: Int
+    ) -> [[StoredFeatureContribution]] {
         var values = [Float]()
         values.reserveCapacity(rows.count * dimension)
         for row in rows { values.append(contentsOf: batch[(row * dimension)..<((row + 1) * dimension)]) }
         let contributions = FeatureAttribution.attributions(
-            of: model.detector, Tensor(shape: [rows.count, dimension], scalars: values))
+            of: detector, Tensor(shape: [rows.count, dimension], scalars: values))
         let scalars = contributions.scalars
         guard scalars.count == rows.count * dimension else { return rows.map { _ in [] } }
         return (0..<rows.count).map { index in
