@@ -45,7 +45,7 @@ extension Activation.Function {
         case .relu: tensor.updateEach { $0 > 0 ? $0 : 0 }
         case .leakyReLU(let slope): tensor.updateEach { $0 > 0 ? $0 : slope * $0 }
         case .sigmoid: tensor.updateEach(Tensor.sigmoid)
-        case .tanh: tensor.updateEach { tanhf($0) }
+        case .tanh: tensor = tensor.tanh()
         case .softplus: tensor.updateEach(Tensor.softplus)
         case .identity: break
         }
