@@ -41,6 +41,8 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                // Detectors' vocabulary (`TrainingOutcome`) names what the store keeps.
+                "Detectors",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The system SQLite GRDB runs on, for `sqlite3_system_errno` (why a write failed).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -61,7 +63,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         // The replay report: one self-contained HTML page with inline SVG score charts.
-        .target(name: "Report", swiftSettings: strict),
+        // (Its retrain marks name outcomes with the Detectors' `TrainingOutcome`.)
+        .target(name: "Report", dependencies: ["Detectors"], swiftSettings: strict),
         // aectl's commands as a library (so tests can call them); never imports Daemon.
         .target(
             name: "AECTLKit",
@@ -111,12 +114,12 @@ let package = Package(
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "ZeroMQ", "Tensor"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Detectors"], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
             dependencies: ["Daemon", "AECTLKit", "Wire", "ZeroMQ", "Store", "Detectors", "Tensor"],
             swiftSettings: strict),
-        .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strict),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Detectors"], swiftSettings: strict),
         .testTarget(name: "AECTLTests", dependencies: ["AECTLKit", "Wire"], swiftSettings: strict),
     ]
 )
