@@ -28,9 +28,9 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
-        // The tensor engine: tensors, reverse-mode autodiff, BLAS matmul, layers, optimizers.
+        // The tensor engine: tensors, reverse-mode autodiff, BLAS matmul, optimizers, checkpoints.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: strict),
-        // Anomaly detectors on the tensor engine, thresholds and metrics.
+        // Anomaly detectors on the tensor engine (their layer stacks), thresholds and metrics.
         .target(name: "Detectors", dependencies: ["Tensor"], swiftSettings: strict),
         // A Swift wrapper over libzmq's C API.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
@@ -96,9 +96,9 @@ let package = Package(
         .executableTarget(
             name: "aed-bench-wire", dependencies: ["Wire", "ZeroMQ", "AECTLKit"], path: "Benchmarks/aed-bench-wire",
             swiftSettings: strict),
-        // Training throughput of the tensor engine beside the PyTorch peer (release build).
+        // Training throughput of the detectors' layer stack beside the PyTorch peer (release build).
         .executableTarget(
-            name: "aed-bench-train", dependencies: ["Tensor", "BenchSupport"], path: "Benchmarks/aed-bench-train",
+            name: "aed-bench-train", dependencies: ["Detectors", "Tensor", "BenchSupport"], path: "Benchmarks/aed-bench-train",
             swiftSettings: strict),
 
         // Test helpers (Tests/Helpers), run as processes by the tests.
