@@ -28,9 +28,9 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", path: "Sources/CZeroMQ"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
-        // The tensor engine: tensors, reverse-mode autodiff, BLAS matmul, layers, optimizers.
+        // The tensor engine: tensors, reverse-mode autodiff, BLAS matmul, optimizers, checkpoints.
         .target(name: "Tensor", dependencies: ["CBLAS"], swiftSettings: strict),
-        // Anomaly detectors on the tensor engine, thresholds and metrics.
+        // Anomaly detectors on the tensor engine (their layer stacks), thresholds and metrics.
         .target(name: "Detectors", dependencies: ["Tensor"], swiftSettings: strict),
         // A Swift wrapper over libzmq's C API.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
@@ -41,6 +41,8 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
+                // Detectors' vocabulary (`TrainingOutcome`) names what the store keeps.
+                "Detectors",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The system SQLite GRDB runs on, for `sqlite3_system_errno` (why a write failed).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -61,7 +63,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         // The replay report: one self-contained HTML page with inline SVG score charts.
-        .target(name: "Report", swiftSettings: strict),
+        // (Its retrain marks name outcomes with the Detectors' `TrainingOutcome`.)
+        .target(name: "Report", dependencies: ["Detectors"], swiftSettings: strict),
         // aectl's commands as a library (so tests can call them); never imports Daemon.
         .target(
             name: "AECTLKit",
@@ -93,9 +96,9 @@ let package = Package(
         .executableTarget(
             name: "aed-bench-wire", dependencies: ["Wire", "ZeroMQ", "AECTLKit"], path: "Benchmarks/aed-bench-wire",
             swiftSettings: strict),
-        // Training throughput of the tensor engine beside the PyTorch peer (release build).
+        // Training throughput of the detectors' layer stack beside the PyTorch peer (release build).
         .executableTarget(
-            name: "aed-bench-train", dependencies: ["Tensor", "BenchSupport"], path: "Benchmarks/aed-bench-train",
+            name: "aed-bench-train", dependencies: ["Detectors", "Tensor", "BenchSupport"], path: "Benchmarks/aed-bench-train",
             swiftSettings: strict),
 
         // Test helpers (Tests/Helpers), run as processes by the tests.
@@ -111,12 +114,12 @@ let package = Package(
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
         .testTarget(name: "WireTests", dependencies: ["Wire", "ZeroMQ", "Tensor"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Detectors"], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
             dependencies: ["Daemon", "AECTLKit", "Wire", "ZeroMQ", "Store", "Detectors", "Tensor"],
             swiftSettings: strict),
-        .testTarget(name: "ReportTests", dependencies: ["Report"], swiftSettings: strict),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Detectors"], swiftSettings: strict),
         .testTarget(name: "AECTLTests", dependencies: ["AECTLKit", "Wire"], swiftSettings: strict),
     ]
 )

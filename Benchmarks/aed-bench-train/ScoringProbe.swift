@@ -1,10 +1,11 @@
+import Detectors
 import Tensor
 
-/// Measures inference throughput of the reference AE (frozen, no graph): per-vector
+/// Measures inference throughput of the reference AE (a fitted `DenseStack`, no graph): per-vector
 /// reconstruction error at several batch sizes.
 enum ScoringProbe {
     /// Vectors per second scoring `data` in batches of `batchSize`, best of 3 passes.
-    static func vectorsPerSecond(model: FrozenLayer, data: Tensor, batchSize: Int, vectors: Int) -> Double {
+    static func vectorsPerSecond(model: DenseStack, data: Tensor, batchSize: Int, vectors: Int) -> Double {
         let n = data.shape[0]
         let batches = (0..<max(1, vectors / batchSize)).map { b in
             data.gatheringRows(((b * batchSize) % max(1, n - batchSize))..<((b * batchSize) % max(1, n - batchSize) + batchSize))

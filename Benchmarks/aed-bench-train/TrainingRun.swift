@@ -1,3 +1,4 @@
+import Detectors
 import Tensor
 
 /// One timed training run of the reference autoencoder.
@@ -7,15 +8,20 @@ struct TrainingRun {
     var finalLoss: Float
 
     /// The AE `D -> 64 -> 16 -> 64 -> D`, ReLU after every hidden layer (the code too), as
-    /// the peer's `models.AE`, initialized like PyTorch's `nn.Linear` so both sides start
+    /// the peer's `models.AE`: one `DenseStack`, the detectors' layer stack, initialized like
+    /// PyTorch's `nn.Linear` (weight and bias `U(-a, a)`, `a = 1/√in`) so both sides start
     /// from the same distribution.
-    static func autoencoder(dimensions: Int, using rng: inout Xoshiro256StarStar) -> Sequential {
-        Sequential([
-            Linear(dimensions, 64, initialization: .uniformFanIn, using: &rng), Activation(.relu),
-            Linear(64, 16, initialization: .uniformFanIn, using: &rng), Activation(.relu),
-            Linear(16, 64, initialization: .uniformFanIn, using: &rng), Activation(.relu),
-            Linear(64, dimensions, initialization: .uniformFanIn, using: &rng),
-        ])
+    static func autoencoder(dimensions: Int, using rng: inout Xoshiro256StarStar) -> DenseStack {
+        let sizes = [dimensions, 64, 16, 64, dimensions]
+        var weights: [Tensor] = [], biases: [Tensor] = []
+        for l in 0..<(sizes.count - 1) {
+            let a = 1 / Float(sizes[l]).squareRoot()
+            weights.append(.randomUniform([sizes[l], sizes[l + 1]], lowerBound: -a, upperBound: a, using: &rng))
+            biases.append(.randomUniform([sizes[l + 1]], lowerBound: -a, upperBound: a, using: &rng))
+        }
+        return DenseStack(
+            name: "autoencoder", sizes: sizes, activations: [.relu, .relu, .relu, .identity], weights: weights,
+            biases: biases)
     }
 
     /// Matmul FLOPs per training sample: forward `2 Σ in·out`, weight gradients the same
@@ -34,7 +40,7 @@ struct TrainingRun {
         data: Tensor, epochs: Int, batchSize: Int, learningRate: Float, seed: UInt64
     ) throws -> TrainingRun {
         var rng = Xoshiro256StarStar(seed: seed)
-        let model = autoencoder(dimensions: data.shape[1], using: &rng)
+        let model = TrainableStack(autoencoder(dimensions: data.shape[1], using: &rng))
         let parameters = model.parameters
         var optimizer = Adam(learningRate: learningRate)
         let n = data.shape[0]

@@ -1,7 +1,9 @@
-// aed-bench-train: training throughput of the tensor engine beside the PyTorch peer.
+// aed-bench-train: training throughput of the detectors' layer stack (TrainableStack on the
+// tensor engine) beside the PyTorch peer.
 // Build and run (from the repository root, shared/ beside the repo):
 //   swift build -c release --product aed-bench-train && .build/release/aed-bench-train
 import BenchSupport
+import Detectors
 import Foundation
 import Tensor
 
@@ -63,7 +65,7 @@ func runBenchmark() throws {
 
     // Scoring (no graph) with the trained model's architecture, for reference.
     var scoringRng = Xoshiro256StarStar(seed: options.seed)
-    let scorer = TrainingRun.autoencoder(dimensions: d, using: &scoringRng).frozen()
+    let scorer = TrainingRun.autoencoder(dimensions: d, using: &scoringRng)
     var scoring: [String: Int] = [:]
     for batchSize in [1, 64, 1024] {
         let rate = ScoringProbe.vectorsPerSecond(model: scorer, data: data, batchSize: batchSize, vectors: 200_000)

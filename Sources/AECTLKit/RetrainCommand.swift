@@ -1,4 +1,5 @@
 import ArgumentParser
+import Detectors
 import Foundation
 import Wire
 
@@ -41,7 +42,7 @@ public struct RetrainCommand: ParsableCommand {
         } else {
             printOut(Self.render(reply))
         }
-        if wait, reply.runs.contains(where: { $0.outcome == "failed" }) { throw ExitCode(1) }
+        if wait, reply.runs.contains(where: { $0.state == .finished(.failed) }) { throw ExitCode(1) }
     }
 
     /// One line per stream and detector; a request that joined a run already queued or running
@@ -54,7 +55,7 @@ public struct RetrainCommand: ParsableCommand {
             if let version = run.modelVersion { line += " v\(version)" }
             if let loss = run.validationLoss { line += String(format: " validation loss %.4f", loss) }
             if let reason = run.reason { line += " (\(reason))" }
-            if run.coalesced == true, run.outcome != "coalesced" { line += " (coalesced with an earlier request's run)" }
+            if run.coalesced == true, run.state != .coalesced { line += " (coalesced with an earlier request's run)" }
             return line
         }.joined(separator: "\n") + "\n"
     }

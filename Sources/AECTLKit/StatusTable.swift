@@ -83,7 +83,7 @@ public enum StatusTable {
             for detector in detectors.sorted() {
                 let model = stream.models.first { $0.detector == detector }
                 let run = extra?.runs?.first { $0.detector == detector }
-                var last = run.map { "\($0.outcome)" + ($0.reason.map { ": \($0)" } ?? "") + " \(ago($0.finished, now: now))" } ?? "-"
+                var last = run.map { $0.outcome.rawValue + ($0.reason.map { ": \($0)" } ?? "") + " \(ago($0.finished, now: now))" } ?? "-"
                 if stream.state == .training { last = "running; " + last }
                 modelRows.append([
                     stream.name, detector, model.map { "v\($0.version)" } ?? "-",

@@ -385,6 +385,11 @@ public final class AnomalyDaemon: @unchecked Sendable {
                 let recentRuns = try store.trainingRuns(stream: record.name, limit: 50)
                 for active in try store.activeModels(stream: record.name) {
                     guard let kind = DetectorKind(rawValue: active.model.detector) else { continue }
+                    guard let method = ThresholdMethod(rawValue: active.threshold.method) else {
+                        logger.error("stored threshold method unknown; the stream retrains",
+                            metadata: ["stream": "\(record.name)", "detector": "\(kind.rawValue)", "method": "\(active.threshold.method)"])
+                        continue
+                    }
                     guard settings.detectors.contains(kind) else {
                         logger.notice("stored model not configured for this stream; not scoring with it",
                             metadata: ["stream": "\(record.name)", "detector": "\(kind.rawValue)"])
@@ -398,7 +403,7 @@ public final class AnomalyDaemon: @unchecked Sendable {
                         runtime.models.append(
                             ScoringModel(
                                 kind: kind, detector: detector, threshold: active.threshold.value,
-                                thresholdMethod: active.threshold.method,
+                                thresholdMethod: method,
                                 targetFalsePositiveRate: active.threshold.targetFalsePositiveRate,
                                 version: active.model.version, modelID: active.model.id, created: active.model.created,
                                 trainLoss: active.model.trainLoss, validationLoss: active.model.validationLoss,
@@ -433,10 +438,10 @@ public final class AnomalyDaemon: @unchecked Sendable {
         return runs.reversed().map { record in
             let run = record.run
             var summary = TrainingRunSummary(
-                detector: run.detector, outcome: run.outcome.rawValue, reason: run.reason, started: run.started,
+                detector: run.detector, outcome: run.outcome, reason: run.reason, started: run.started,
                 finished: run.finished, samples: run.samples, epochs: run.epochs, trainLoss: run.trainLoss,
                 validationLoss: run.validationLoss, threshold: nil, heldOutFalsePositiveRate: nil,
-                modelVersion: runtime.models.first { $0.modelID == run.modelID }?.version, trigger: "restored")
+                modelVersion: runtime.models.first { $0.modelID == run.modelID }?.version, trigger: .restored)
             summary.latentHealth = Trainer.latentHealth(document: run.latentHealth)
             return summary
         }

@@ -1,3 +1,4 @@
+import Detectors
 import Foundation
 
 /// Marks on the chart: shifts, retrains and alerts, each merged per few pixels so their number
@@ -40,13 +41,12 @@ extension ChartDrawing {
         for group in groups {
             let px = group.map { x($0.time) }.reduce(0, +) / Double(group.count)
             // The most telling outcome colours the group: a failure, else a promotion.
-            let outcomes = group.map { $0.outcome.lowercased() }
-            let outcome = outcomes.contains("failed") ? "failed"
-                : outcomes.contains(where: { $0 == "promoted" || $0 == "ok" }) ? "promoted"
-                : outcomes.allSatisfy({ $0 == "skipped" }) ? "skipped" : outcomes[0]
+            let outcomes = group.map(\.outcome)
+            let outcome: TrainingOutcome = outcomes.contains(.failed) ? .failed
+                : outcomes.contains(.trained) ? .trained : .skipped
             var lines = group.prefix(8).map { mark in
                 "retrain (\(mark.detector)) at \(TimeFormat.instant(mark.time, style: style)): "
-                    + "\(mark.trigger), \(mark.outcome)" + (mark.reason.map { " — \($0)" } ?? "")
+                    + "\(mark.trigger), \(mark.outcome.markLabel)" + (mark.reason.map { " — \($0)" } ?? "")
             }
             if group.count > 8 { lines.append("… and \(group.count - 8) more") }
             let base = bottom - 0.5

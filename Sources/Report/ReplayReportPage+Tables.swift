@@ -1,3 +1,4 @@
+import Detectors
 import Foundation
 
 /// The tables below the charts: shifts, largest episodes, retrains.
@@ -61,7 +62,7 @@ extension ReplayReportPage {
         for mark in shown {
             html += "<tr><td class=\"time\">\(TimeFormat.instant(mark.time, style: style))</td>"
                 + "<td>\(Markup.escape(mark.detector))</td><td>\(Markup.escape(mark.trigger))</td>"
-                + "<td class=\"outcome\" style=\"color:\(ChartColors.outcome(mark.outcome))\">\(Markup.escape(mark.outcome))</td>"
+                + "<td class=\"outcome\" style=\"color:\(ChartColors.outcome(mark.outcome))\">\(Markup.escape(mark.outcome.markLabel))</td>"
                 + "<td>\(Markup.escape(mark.reason ?? ""))</td></tr>"
         }
         return html + "</tbody></table>\n</details>\n"

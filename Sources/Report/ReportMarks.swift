@@ -1,19 +1,21 @@
+import Detectors
+
 /// One training run of a detector during the replay, drawn as a small marker on its chart.
 public struct RetrainMark: Sendable, Codable, Equatable {
     /// The vector time (seconds) at which the run happened.
     public var time: Double
     /// The detector trained (`ae`, `vae`, ...).
     public var detector: String
-    /// `promoted` (a new model and threshold took over), `failed` or `skipped`; another value is
-    /// drawn in a neutral colour.
-    public var outcome: String
+    /// How it ended, labelled `promoted` (a new model and threshold took over), `failed` or
+    /// `skipped` (`TrainingOutcome.markLabel`).
+    public var outcome: TrainingOutcome
     /// What started it: `initial`, `interval`, `samples`, `request` or `shift`.
     public var trigger: String
     /// Why it failed or was skipped, or a note; nil when there is nothing to say.
     public var reason: String?
 
     /// Creates a retrain mark.
-    public init(time: Double, detector: String, outcome: String, trigger: String, reason: String? = nil) {
+    public init(time: Double, detector: String, outcome: TrainingOutcome, trigger: String, reason: String? = nil) {
         self.time = time
         self.detector = detector
         self.outcome = outcome

@@ -1,3 +1,4 @@
+import Detectors
 import Foundation
 
 /// An inline SVG chart of one detector's anomaly scores over vector time, on a symmetric log
@@ -143,7 +144,6 @@ enum ChartColors {
     static let promoted = "#2ca25f"
     static let failed = "#8c0d0d"
     static let skipped = "#9e9e9e"
-    static let otherOutcome = "#d4a017"
     static let shift = "#6a3d9a"
     static let train = "#efefef"
     static let divider = "#555555"
@@ -152,12 +152,11 @@ enum ChartColors {
     static let text = "#444444"
 
     /// The colour of a retrain outcome.
-    static func outcome(_ outcome: String) -> String {
-        switch outcome.lowercased() {
-        case "promoted", "ok": return promoted
-        case "failed": return failed
-        case "skipped": return skipped
-        default: return otherOutcome
+    static func outcome(_ outcome: TrainingOutcome) -> String {
+        switch outcome {
+        case .trained: promoted
+        case .failed: failed
+        case .skipped: skipped
         }
     }
 }

@@ -1,3 +1,4 @@
+import Detectors
 import GRDB
 
 extension Store {

@@ -1,27 +1,32 @@
 // Reverse-mode automatic differentiation: the graph node `Variable` and `backward()`.
 //
-// How to build and train a model (what a detector does):
+// How to train a model (Detectors' `TrainableStack` does this for every layer stack of a
+// detector, `DenseStack` scores with the fitted values):
 //
 //     BLAS.setThreadCount(1)                       // bit-identical runs
 //     var rng = Xoshiro256StarStar(seed: 42)
-//     let model = Sequential([
-//         Linear(38, 64, initialization: .he, using: &rng), Activation(.relu),
-//         Linear(64, 16, initialization: .he, using: &rng), Activation(.relu),
-//         Linear(16, 64, initialization: .he, using: &rng), Activation(.relu),
-//         Linear(64, 38, initialization: .glorot, using: &rng),
-//     ])
+//     let weight = Variable(.randomNormal([38, 16], standardDeviation: 0.2, using: &rng), requiresGradient: true)
+//     let bias = Variable(.zeros([16]), requiresGradient: true)
+//     let decoder = Variable(.randomNormal([16, 38], standardDeviation: 0.2, using: &rng), requiresGradient: true)
+//     let parameters = [                           // named by checkpoint key
+//         NamedParameter(name: "encoder.0.weight", variable: weight),
+//         NamedParameter(name: "encoder.0.bias", variable: bias),
+//         NamedParameter(name: "decoder.0.weight", variable: decoder),
+//     ]
 //     var optimizer = Adam(learningRate: 1e-3)
 //     for batch in batches {                       // Tensor [batch, features]
-//         let loss = meanSquaredError(model(Variable(batch)), batch)  // records the graph
+//         let code = Variable.affine(Variable(batch), weight: weight, bias: bias).relu()
+//         let loss = meanSquaredError(Variable.matmul(code, decoder), batch)  // records the graph
 //         loss.backward()                          // fills .gradient of every parameter
-//         try optimizer.step(model.parameters)     // throws on non-finite gradients
+//         try optimizer.step(parameters)           // throws on non-finite gradients
 //     }
-//     let reconstruction = model(batch)            // plain Tensor: no graph, for scoring
-//     let scorer = model.frozen()                  // Sendable copy for the scoring thread
-//     let blob = Checkpoint.encode(model.parameters)   // [UInt8], into SQLite
-//     try model.load(Checkpoint.decode(blob))
+//     let code = Tensor.affine(batch, weight: weight.value, bias: bias.value, rectified: true)
+//     let reconstruction = Tensor.matmul(code, decoder.value)  // plain Tensors: no graph, for scoring
+//     let blob = Checkpoint.encode(parameters)     // [UInt8], into SQLite
+//     let stored = try Checkpoint.decode(blob)     // [(name, tensor)] in the same order
 //
-// A VAE step (encoder head `[batch, 2 * latent]`, Gaussian decoder with unit variance):
+// A VAE step (`encoder` and `decoder` map a `Variable` to a `Variable`; the encoder's head is
+// `[batch, 2 * latent]`, the Gaussian decoder has unit variance):
 //
 //     let head = encoder(Variable(batch))
 //     let mean = head.slice(features: 0..<latent)
@@ -31,7 +36,7 @@
 //             logVariance: Variable(.zeros([])))
 //         + klDivergence(mean: mean, logVariance: logVariance)
 //     negativeELBO.backward()
-//     try optimizer.step(encoder.parameters.prefixed("encoder") + decoder.parameters.prefixed("decoder"))
+//     try optimizer.step(encoderParameters + decoderParameters)
 //
 // Each differentiable op (Variable+*.swift) computes its value with the Tensor kernels and
 // hands `Variable.init(_:parents:backward:)` a closure that maps the upstream gradient to

@@ -1,4 +1,4 @@
-/// Why a checkpoint could not be decoded or loaded.
+/// Why a checkpoint could not be decoded.
 public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     /// The blob ends before a field: `needed` bytes, `available` left.
     case truncated(needed: Int, available: Int)
@@ -16,12 +16,6 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
     case duplicateName(String)
     /// Bytes remain after the last tensor.
     case trailingBytes(Int)
-    /// A model parameter has no tensor in the checkpoint.
-    case missingParameter(String)
-    /// The checkpoint names a tensor the model does not have.
-    case unexpectedParameter(String)
-    /// A tensor's shape differs from the parameter's.
-    case shapeMismatch(name: String, expected: [Int], found: [Int])
 
     /// A one-line explanation for logs and operators.
     public var description: String {
@@ -36,10 +30,6 @@ public enum CheckpointError: Error, Equatable, CustomStringConvertible {
         case .invalidName: return "checkpoint corrupt: a name is not UTF-8"
         case .duplicateName(let name): return "checkpoint has \(name) twice"
         case .trailingBytes(let n): return "checkpoint corrupt: \(n) trailing bytes"
-        case .missingParameter(let name): return "checkpoint lacks parameter \(name)"
-        case .unexpectedParameter(let name): return "checkpoint has unknown parameter \(name)"
-        case .shapeMismatch(let name, let expected, let found):
-            return "checkpoint parameter \(name) has shape \(found), model expects \(expected)"
         }
     }
 }

@@ -6,9 +6,9 @@ import Foundation
 public struct TrainingRunSummary: Sendable, Codable, Equatable {
     /// The detector (`ae`, `vae`, ...).
     public var detector: String
-    /// `ok`, `failed` or `skipped`.
-    public var outcome: String
-    /// Why it failed or was skipped (nil when ok).
+    /// How it ended (`ok`, `failed` or `skipped` in JSON).
+    public var outcome: TrainingOutcome
+    /// Why it failed or was skipped (nil when trained).
     public var reason: String?
     /// When the run started, seconds since the Unix epoch.
     public var started: Double
@@ -29,18 +29,18 @@ public struct TrainingRunSummary: Sendable, Codable, Equatable {
     public var heldOutFalsePositiveRate: Double?
     /// The promoted model's version, when promoted.
     public var modelVersion: Int?
-    /// What started the run (`minimum-samples`, `interval`, `samples`, `request`, `restored`);
+    /// What started the run (`initial`, `interval`, `samples`, `request`, `shift`, `restored`);
     /// nil from a daemon that did not report it.
-    public var trigger: String?
+    public var trigger: RetrainTrigger?
     /// A VAE's use of its latent space after this run's fit (KL per latent dimension, active
     /// units); nil for other detectors, runs that did not fit, and older daemons.
     public var latentHealth: LatentHealth?
 
     /// Creates a summary; see the properties.
     public init(
-        detector: String, outcome: String, reason: String?, started: Double, finished: Double,
+        detector: String, outcome: TrainingOutcome, reason: String?, started: Double, finished: Double,
         samples: Int, epochs: Int, trainLoss: Double?, validationLoss: Double?, threshold: Double?,
-        heldOutFalsePositiveRate: Double?, modelVersion: Int?, trigger: String?
+        heldOutFalsePositiveRate: Double?, modelVersion: Int?, trigger: RetrainTrigger?
     ) {
         self.detector = detector
         self.outcome = outcome

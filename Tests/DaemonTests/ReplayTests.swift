@@ -113,7 +113,7 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         #expect(shifts[0].adopted)
         #expect(Set(shifts[0].features.prefix(2).map(\.index)) == [0, 1])
         #expect(shifts[0].features[0].sigmas.magnitude >= 3)
-        #expect(outcome.summary.retrains.contains { $0.trigger == "shift" && $0.outcome == "ok" })
+        #expect(outcome.summary.retrains.contains { $0.trigger == .shift && $0.outcome == .trained })
         let alerted = try #require(outcome.traces.first?.alerted)
         let shiftRow = 1_800
         // Bound: 360 vectors (6 h) + one sub-window (60) after the storm began, then the retrain.
@@ -160,7 +160,7 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         let outcome = try replay(replayTOML(["retrain_samples": "400"]), train: train, file: test)
         #expect(outcome.summary.shifts.isEmpty)
         let retrainsAfterBurst = outcome.summary.retrains.filter { $0.time > Double(2_100 * 60) && $0.time < Double(2_800 * 60) }
-        #expect(retrainsAfterBurst.contains { $0.outcome == "ok" })
+        #expect(retrainsAfterBurst.contains { $0.outcome == .trained })
         let alerted = try #require(outcome.traces.first?.alerted)
         #expect(alertShare(alerted, 1_800 ..< 2_100) > 0.9)
         #expect(alertShare(alerted, 2_800 ..< 2_850) > 0.9)
@@ -304,7 +304,7 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         let outcome = try replay(
             replayTOML(["retrain_samples": "500", "buffer_size": "3000", "shift_policy": #""alert""#]), train: train, file: test)
         let trace = try #require(outcome.traces.first)
-        #expect(outcome.summary.retrains.filter { $0.outcome == "ok" }.count >= 18)
+        #expect(outcome.summary.retrains.filter { $0.outcome == .trained }.count >= 18)
         let lastTwoThousand = trace.alerted.count - 2_000 ..< trace.alerted.count
         #expect(alertShare(trace.alerted, lastTwoThousand) <= 0.02, "alert rate \(alertShare(trace.alerted, lastTwoThousand))")
         // The thresholds of the first retrains against those of the last ones (medians of five:

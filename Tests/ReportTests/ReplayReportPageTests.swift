@@ -1,3 +1,4 @@
+import Detectors
 import Foundation
 import Testing
 @testable import Report
@@ -20,7 +21,7 @@ struct ReplayReportPageTests {
             ],
             labelledAnomalies: [TimeSpan(start: 9000, end: 9600)],
             trainingEnd: 3000,
-            retrains: [RetrainMark(time: 6000, detector: "ae<&\">", outcome: "failed", trigger: "shift",
+            retrains: [RetrainMark(time: 6000, detector: "ae<&\">", outcome: .failed, trigger: "shift",
                 reason: "loss \"NaN\" <at> epoch 3 & more")],
             shifts: [ShiftMark(time: 12000, features: [FeatureShift(name: "disk<sda>&\"io\"", sigmas: -7.5)])],
             episodes: [EpisodeRow(detector: "ae<&\">", start: 9000, end: 9600, vectors: 11, peakScore: 3.5,

@@ -1,3 +1,4 @@
+import Detectors
 import Foundation
 @testable import Report
 
@@ -42,15 +43,15 @@ enum ReportFixture {
 
         // Retrains: initial after a day of rows, weekly, on the shift, plus a failure and a skip.
         let firstModel = 1440
-        var retrainRows: [(row: Int, trigger: String, outcome: String, reason: String?)] = [
-            (firstModel, "initial", "promoted", nil)
+        var retrainRows: [(row: Int, trigger: String, outcome: TrainingOutcome, reason: String?)] = [
+            (firstModel, "initial", .trained, nil)
         ]
         for row in stride(from: firstModel + 7 * 1440, to: vectors, by: 7 * 1440) {
-            retrainRows.append((row, "interval", "promoted", nil))
+            retrainRows.append((row, "interval", .trained, nil))
         }
-        retrainRows.append((shiftAdapted, "shift", "promoted", "adopting the shifted level"))
-        retrainRows.append((vectors * 7 / 10, "samples", "failed", "validation loss not finite (NaN at epoch 3)"))
-        retrainRows.append((vectors * 17 / 20, "request", "skipped", "too little data: 212 vectors, need 500"))
+        retrainRows.append((shiftAdapted, "shift", .trained, "adopting the shifted level"))
+        retrainRows.append((vectors * 7 / 10, "samples", .failed, "validation loss not finite (NaN at epoch 3)"))
+        retrainRows.append((vectors * 17 / 20, "request", .skipped, "too little data: 212 vectors, need 500"))
         retrainRows.sort { $0.row < $1.row }
 
         var detectors: [DetectorTrace] = []
@@ -66,7 +67,7 @@ enum ReportFixture {
                 retrains.append(RetrainMark(
                     time: time(mark.row), detector: name, outcome: mark.outcome, trigger: mark.trigger,
                     reason: mark.reason))
-                if mark.outcome == "promoted" {
+                if mark.outcome == .trained {
                     let jitter = 1 + 0.08 * random.normal()
                     thresholds.append(ThresholdStep(start: time(mark.row), value: baseThreshold * jitter))
                 }
@@ -155,7 +156,7 @@ enum ReportFixture {
                     "\(Markup.count(vectors)) (\(Markup.count(trainRows)) training, \(Markup.count(vectors - trainRows)) scored)"),
                 ReportFact("alerts (AE or VAE)", "\(testAlerts)"),
                 ReportFact("episodes", "\(episodes.count)"),
-                ReportFact("retrains", "\(retrains.count) (\(retrains.filter { $0.outcome == "promoted" }.count) promoted)"),
+                ReportFact("retrains", "\(retrains.count) (\(retrains.filter { $0.outcome == .trained }.count) promoted)"),
                 ReportFact("shifts", "1"),
                 ReportFact("precision / recall / F1", String(format: "%.2f / %.2f / %.2f", precision, recall, f1)),
                 ReportFact("false-positive rate", String(format: "%.2f %% (target 1 %%)", 100 * falsePositiveRate(scored))),

@@ -1,3 +1,4 @@
+import Detectors
 import Foundation
 import Testing
 @testable import Report
@@ -37,7 +38,7 @@ struct ScoreChartTests {
                 TimeSpan(start: trace.times[$0], end: trace.times[$0] + 600)
             },
             retrains: stride(from: 0, to: vectors, by: 100).map {
-                RetrainMark(time: trace.times[$0], detector: "ae", outcome: "promoted", trigger: "samples")
+                RetrainMark(time: trace.times[$0], detector: "ae", outcome: .trained, trigger: "samples")
             })
         let html = ReplayReportPage.html(report)
         #expect(html.utf8.count < 1_000_000)
@@ -129,7 +130,7 @@ struct ScoreChartTests {
         trace.alertTimes += [.nan, -.infinity]
         let spans = [TimeSpan(start: .nan, end: 3), TimeSpan(start: trace.times[100], end: .infinity)]
         let svg = ScoreChart.svg(
-            trace, spans: spans, retrains: [RetrainMark(time: .nan, detector: "ae", outcome: "promoted", trigger: "x")],
+            trace, spans: spans, retrains: [RetrainMark(time: .nan, detector: "ae", outcome: .trained, trigger: "x")],
             shifts: [ShiftMark(time: .infinity, features: [])], trainingEnd: .nan)
         #expect(xmlError(svg) == nil)
         for bad in ["nan", "inf", "NaN"] { #expect(!svg.contains(bad), "\(bad) in the SVG") }
@@ -212,9 +213,9 @@ struct ScoreChartTests {
         let svg = ScoreChart.svg(
             trace,
             retrains: [
-                RetrainMark(time: trace.times[100], detector: "ae", outcome: "promoted", trigger: "initial"),
-                RetrainMark(time: trace.times[900], detector: "ae", outcome: "failed", trigger: "interval", reason: "NaN loss"),
-                RetrainMark(time: trace.times[1500], detector: "ae", outcome: "skipped", trigger: "request"),
+                RetrainMark(time: trace.times[100], detector: "ae", outcome: .trained, trigger: "initial"),
+                RetrainMark(time: trace.times[900], detector: "ae", outcome: .failed, trigger: "interval", reason: "NaN loss"),
+                RetrainMark(time: trace.times[1500], detector: "ae", outcome: .skipped, trigger: "request"),
             ],
             shifts: [ShiftMark(time: trace.times[1200], features: [
                 FeatureShift(name: "cpu", sigmas: 31.4), FeatureShift(name: "mem", sigmas: -2),

@@ -1,3 +1,4 @@
+import Detectors
 import Foundation
 import Testing
 @testable import Store
@@ -29,7 +30,7 @@ struct RetentionTests {
         }
         let other = try store.promoteModel(Fixture.model(stream: "s2"), threshold: Fixture.threshold())
         let run = try store.recordTrainingRun(NewTrainingRun(
-            stream: "s1", detector: "ae", started: 1, finished: 2, outcome: .ok, samples: 10,
+            stream: "s1", detector: "ae", started: 1, finished: 2, outcome: .trained, samples: 10,
             epochs: 1, modelID: ae[1].id))
         try store.saveBufferSnapshot(stream: "s1", vectors: [Array(repeating: 1, count: 38)], dimension: 38)
 

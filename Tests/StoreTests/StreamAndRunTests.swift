@@ -1,3 +1,4 @@
+import Detectors
 import Foundation
 import Testing
 @testable import Store
@@ -33,7 +34,7 @@ struct StreamAndRunTests {
         try store.upsertStream(name: "s2", dimension: 38)
         let model = try store.promoteModel(Fixture.model(), threshold: Fixture.threshold())
         try store.recordTrainingRun(NewTrainingRun(
-            stream: "s1", detector: "ae", started: 100, finished: 110, outcome: .ok, samples: 5000,
+            stream: "s1", detector: "ae", started: 100, finished: 110, outcome: .trained, samples: 5000,
             epochs: 50, trainLoss: 0.1, validationLoss: 0.2, modelID: model.id))
         let failed = try store.recordTrainingRun(NewTrainingRun(
             stream: "s1", detector: "ae", started: 200, finished: 201, outcome: .failed,
@@ -42,11 +43,11 @@ struct StreamAndRunTests {
             stream: "s1", detector: "vae", started: 150, finished: 150, outcome: .skipped,
             reason: "too few samples: 12 < 256", samples: 12, epochs: 0))
         let other = try store.recordTrainingRun(NewTrainingRun(
-            stream: "s2", detector: "ae", started: 50, finished: 60, outcome: .ok, samples: 300,
+            stream: "s2", detector: "ae", started: 50, finished: 60, outcome: .trained, samples: 300,
             epochs: 10, trainLoss: 0.3, validationLoss: 0.4))
         // Recorded later but started earlier: not the last run.
         try store.recordTrainingRun(NewTrainingRun(
-            stream: "s1", detector: "ae", started: 120, finished: 130, outcome: .ok, samples: 10,
+            stream: "s1", detector: "ae", started: 120, finished: 130, outcome: .trained, samples: 10,
             epochs: 1))
 
         let last = try store.lastTrainingRuns()
@@ -55,15 +56,15 @@ struct StreamAndRunTests {
 
         #expect(throws: StoreError.unknownStream("s3")) {
             try store.recordTrainingRun(NewTrainingRun(
-                stream: "s3", detector: "ae", started: 1, finished: 2, outcome: .ok, samples: 1, epochs: 1))
+                stream: "s3", detector: "ae", started: 1, finished: 2, outcome: .trained, samples: 1, epochs: 1))
         }
         #expect(throws: StoreError.self) {
             try store.recordTrainingRun(NewTrainingRun(
-                stream: "s1", detector: "ae", started: 2, finished: 1, outcome: .ok, samples: 1, epochs: 1))
+                stream: "s1", detector: "ae", started: 2, finished: 1, outcome: .trained, samples: 1, epochs: 1))
         }
         #expect(throws: StoreError.unknownModel(id: 999)) {
             try store.recordTrainingRun(NewTrainingRun(
-                stream: "s1", detector: "ae", started: 1, finished: 2, outcome: .ok, samples: 1,
+                stream: "s1", detector: "ae", started: 1, finished: 2, outcome: .trained, samples: 1,
                 epochs: 1, modelID: 999))
         }
         try store.close()
@@ -82,15 +83,17 @@ struct StreamAndRunTests {
         try old.close()
         let store = try Store.open(path: path)
         #expect(try store.trainingRuns(stream: "s1").map(\.run.latentHealth) == [nil])
+        // The stored spelling `ok` of an older database reads as a trained run.
+        #expect(try store.trainingRuns(stream: "s1").map(\.run.outcome) == [.trained])
         let document = #"{"klPerDimension":[0.01,2.5],"activity":[0.001,0.8]}"#
         let run = try store.recordTrainingRun(NewTrainingRun(
-            stream: "s1", detector: "vae", started: 3, finished: 4, outcome: .ok, samples: 300, epochs: 5,
+            stream: "s1", detector: "vae", started: 3, finished: 4, outcome: .trained, samples: 300, epochs: 5,
             latentHealth: document))
         #expect(try store.trainingRuns(stream: "s1", limit: 1) == [run])
         #expect(try store.lastTrainingRuns().first?.run.latentHealth == document)
         #expect(throws: StoreError.self) {
             try store.recordTrainingRun(NewTrainingRun(
-                stream: "s1", detector: "vae", started: 5, finished: 6, outcome: .ok, samples: 1, epochs: 1,
+                stream: "s1", detector: "vae", started: 5, finished: 6, outcome: .trained, samples: 1, epochs: 1,
                 latentHealth: "[1, 2]"))
         }
         try store.close()

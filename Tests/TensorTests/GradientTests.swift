@@ -119,11 +119,13 @@ import Testing
 
     @Test func wholeAutoencoderLoss() {
         var rng = Xoshiro256StarStar(seed: 99)
-        let encoder = Linear(4, 3, initialization: .he, using: &rng)
-        let decoder = Linear(3, 4, initialization: .glorot, using: &rng)
+        // He-initialized encoder, Glorot-initialized decoder, zero biases.
+        let encoder = Tensor.randomNormal([4, 3], standardDeviation: (2 / Float(4)).squareRoot(), using: &rng)
+        let a = (6 / Float(3 + 4)).squareRoot()
+        let decoder = Tensor.randomUniform([3, 4], lowerBound: -a, upperBound: a, using: &rng)
         let target = matrix
         let error = GradientCheck.maximumError(
-            inputs: [encoder.weight.value, encoder.bias.value + 0.3, decoder.weight.value, decoder.bias.value]
+            inputs: [encoder, Tensor.zeros([3]) + 0.3, decoder, Tensor.zeros([4])]
         ) { p in
             let hidden = Variable.affine(Variable(target), weight: p[0], bias: p[1]).tanh()
             return meanSquaredError(Variable.affine(hidden, weight: p[2], bias: p[3]), target)
@@ -137,10 +139,13 @@ import Testing
         var rng = Xoshiro256StarStar(seed: 123)
         let x = matrix
         let noise = Tensor.randomNormal([3, 2], using: &rng)
-        let encoder = Linear(4, 4, initialization: .glorot, using: &rng)
-        let decoder = Linear(2, 4, initialization: .glorot, using: &rng)
+        // Glorot-initialized encoder and decoder, zero biases.
+        let a = (6 / Float(4 + 4)).squareRoot()
+        let encoder = Tensor.randomUniform([4, 4], lowerBound: -a, upperBound: a, using: &rng)
+        let b = (6 / Float(2 + 4)).squareRoot()
+        let decoder = Tensor.randomUniform([2, 4], lowerBound: -b, upperBound: b, using: &rng)
         let error = GradientCheck.maximumError(
-            inputs: [encoder.weight.value, encoder.bias.value + 0.1, decoder.weight.value, decoder.bias.value]
+            inputs: [encoder, Tensor.zeros([4]) + 0.1, decoder, Tensor.zeros([4])]
         ) { p in
             let head = Variable.affine(Variable(x), weight: p[0], bias: p[1])
             let mean = head.slice(features: 0..<2)

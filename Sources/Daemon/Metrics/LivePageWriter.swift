@@ -143,9 +143,9 @@ enum LivePageWriter {
                     ReportCell(model?.threshold.map { percent($0.targetFalsePositiveRate) } ?? "—"),
                     ReportCell(run?.heldOutFalsePositiveRate.map(percent) ?? "—"),
                     ReportCell(model?.validationLoss.map { Markup.number($0, significant: 4) } ?? "—"),
-                    run.map { ReportCell(outcomeText($0.outcome), tone: tone(ofOutcome: $0.outcome), detail: $0.reason) }
+                    run.map { ReportCell($0.outcome.replyValue, tone: tone(of: .finished($0.outcome)), detail: $0.reason) }
                         ?? ReportCell("—"),
-                    ReportCell(run?.trigger ?? "—"),
+                    ReportCell(run?.trigger?.rawValue ?? "—"),
                     ReportCell(run.map { TimeFormat.duration(max(0, now - $0.finished)) + " ago" } ?? "—"),
                     ReportCell(run.map { Markup.count($0.samples) } ?? "—"),
                 ])
@@ -240,8 +240,8 @@ enum LivePageWriter {
         }
         let retrains = stream.runs.map {
             RetrainMark(
-                time: $0.finished, detector: $0.detector, outcome: $0.outcome == "ok" ? "promoted" : $0.outcome,
-                trigger: $0.trigger ?? "", reason: $0.reason)
+                time: $0.finished, detector: $0.detector, outcome: $0.outcome, trigger: $0.trigger?.rawValue ?? "",
+                reason: $0.reason)
         }
         let shifts = stream.lastShift.map { shift in
             [ShiftMark(
@@ -276,18 +276,17 @@ enum LivePageWriter {
         guard let run else { return ReportCell("—") }
         let trigger = runs.max { $0.finished < $1.finished }?.trigger
         return ReportCell(
-            outcomeText(run.outcome) + (trigger.map { " (\($0))" } ?? ""), tone: tone(ofOutcome: run.outcome),
-            detail: run.reason)
+            run.outcome + (trigger.map { " (\($0.rawValue))" } ?? ""), tone: tone(of: run.state), detail: run.reason)
     }
 
-    static func outcomeText(_ outcome: String) -> String { outcome == "ok" ? "trained" : outcome }
-
-    static func tone(ofOutcome outcome: String) -> ReportCell.Tone {
-        switch outcome {
-        case "ok", "trained": return .good
-        case "failed": return .bad
-        case "skipped": return .warning
-        default: return .plain
+    /// The tone of a training run's cell: trained good, failed bad, skipped a warning, a run
+    /// under way (or a state this version does not know) plain.
+    static func tone(of state: TrainingRunState?) -> ReportCell.Tone {
+        switch state {
+        case .finished(.trained): .good
+        case .finished(.failed): .bad
+        case .finished(.skipped): .warning
+        case .running, .started, .coalesced, nil: .plain
         }
     }
 

@@ -143,7 +143,7 @@ final class ControlServer {
                         runs: targets.map { name in
                             let reason = admissions[name]?.coalescedReason
                             return RetrainResult(
-                                stream: name, outcome: reason == nil ? "started" : "coalesced", reason: reason,
+                                stream: name, outcome: (reason == nil ? TrainingRunState.started : .coalesced).replyValue, reason: reason,
                                 coalesced: reason == nil ? nil : true)
                         }))
             case .alerts(let stream, let since, let limit):
@@ -190,7 +190,7 @@ final class ControlServer {
                 for run in (scheduler.lastRuns[name] ?? [:]).values.sorted(by: { $0.detector < $1.detector }) {
                     results.append(
                         RetrainResult(
-                            stream: name, detector: run.detector, outcome: run.outcome == "ok" ? "trained" : run.outcome,
+                            stream: name, detector: run.detector, outcome: run.outcome.replyValue,
                             reason: run.reason, modelVersion: run.modelVersion, validationLoss: run.validationLoss,
                             finished: run.finished, coalesced: wait.coalesced.contains(name) ? true : nil))
                 }

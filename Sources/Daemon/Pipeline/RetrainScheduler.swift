@@ -86,7 +86,7 @@ final class RetrainScheduler {
             // First model (or a detector without one): retry a failed attempt after a pause.
             let pause = max(60, min(settings.retrainInterval, 600))
             let failedRecently = (lastRuns[runtime.name] ?? [:]).values.contains {
-                $0.outcome == "failed" && now - $0.finished < pause
+                $0.outcome == .failed && now - $0.finished < pause
             }
             return failedRecently ? nil : .initial
         }

@@ -11,8 +11,8 @@ struct ScoringModel: Sendable {
     var detector: any AnomalyDetector
     /// The alert threshold: a vector alerts when `anomalyScore > threshold`.
     var threshold: Double
-    /// How the threshold was calibrated (`quantile`, `pot`).
-    var thresholdMethod: String
+    /// How the threshold was calibrated.
+    var thresholdMethod: ThresholdMethod
     /// The false-positive rate the threshold targets.
     var targetFalsePositiveRate: Double
     /// The model's version for its stream and detector (1, 2, ...).

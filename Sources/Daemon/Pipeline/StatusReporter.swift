@@ -55,14 +55,12 @@ struct StatusReporter {
                         detector: $0.kind.rawValue, version: $0.version, created: $0.created, trainLoss: $0.trainLoss,
                         validationLoss: $0.validationLoss,
                         threshold: ThresholdStatus(
-                            value: $0.threshold, method: $0.thresholdMethod, targetFalsePositiveRate: $0.targetFalsePositiveRate),
+                            value: $0.threshold, method: $0.thresholdMethod.rawValue, targetFalsePositiveRate: $0.targetFalsePositiveRate),
                         latentHealth: $0.latentHealth)
                 },
                 lastTrainingRun: runtime.trainingInFlight
-                    ? TrainingRunStatus(outcome: "running")
-                    : last.map {
-                        TrainingRunStatus(outcome: $0.outcome == "ok" ? "trained" : $0.outcome, reason: $0.reason, finished: $0.finished)
-                    },
+                    ? TrainingRunStatus(state: .running)
+                    : last.map { TrainingRunStatus(state: .finished($0.outcome), reason: $0.reason, finished: $0.finished) },
                 accepted: c.accepted, scoredRate: runtime.scoredRate.rate(at: now), latency: runtime.latency,
                 bufferCapacity: runtime.settings.bufferSize, minimumSamples: runtime.settings.minimumSamples,
                 alertsByDetector: c.alerts, episodes: c.episodes, alertsDropped: c.alertsDropped, runs: runs)

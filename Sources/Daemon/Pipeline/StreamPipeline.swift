@@ -287,8 +287,8 @@ final class StreamPipeline {
             case .finished(let stream, let runs, let requestIDs, let trigger):
                 table[stream]?.trainingInFlight = false
                 for run in runs {
-                    table[stream]?.counters.trainingRuns[run.detector, default: [:]][run.outcome, default: 0] += 1
-                    if run.outcome != "skipped" {
+                    table[stream]?.counters.trainingRuns[run.detector, default: [:]][run.outcome.rawValue, default: 0] += 1
+                    if run.outcome != .skipped {
                         metrics?.recordTraining(stream: stream, detector: run.detector, seconds: run.finished - run.started)
                     }
                 }

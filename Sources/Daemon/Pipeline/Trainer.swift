@@ -84,13 +84,13 @@ final class Trainer: @unchecked Sendable {
     private func record(_ summary: TrainingRunSummary, stream: String) {
         do {
             var modelID: Int64?
-            if summary.outcome == "ok", let version = summary.modelVersion {
+            if summary.outcome == .trained, let version = summary.modelVersion {
                 modelID = try store.models(stream: stream, detector: summary.detector).first { $0.version == version }?.id
             }
             try store.recordTrainingRun(
                 NewTrainingRun(
                     stream: stream, detector: summary.detector, started: summary.started, finished: summary.finished,
-                    outcome: TrainingOutcome(rawValue: summary.outcome) ?? .failed, reason: summary.reason,
+                    outcome: summary.outcome, reason: summary.reason,
                     samples: summary.samples, epochs: summary.epochs,
                     trainLoss: summary.trainLoss.flatMap { $0.isFinite ? $0 : nil },
                     validationLoss: summary.validationLoss.flatMap { $0.isFinite ? $0 : nil }, modelID: modelID,
@@ -102,9 +102,14 @@ final class Trainer: @unchecked Sendable {
                     "stream": "\(stream)", "cause": "\(store.failureCause(of: error)?.rawValue ?? "-")", "error": "\(error)",
                 ])
         }
-        let level: Logger.Level = summary.outcome == "ok" ? .info : (summary.outcome == "skipped" ? .notice : .warning)
+        let level: Logger.Level =
+            switch summary.outcome {
+            case .trained: .info
+            case .skipped: .notice
+            case .failed: .warning
+            }
         logger.log(
-            level: level, "training run \(summary.outcome)",
+            level: level, "training run \(summary.outcome.rawValue)",
             metadata: [
                 "stream": "\(stream)", "detector": "\(summary.detector)", "samples": "\(summary.samples)",
                 "reason": "\(summary.reason ?? "-")", "version": "\(summary.modelVersion.map(String.init) ?? "-")",
@@ -178,10 +183,10 @@ final class Trainer: @unchecked Sendable {
     private func train(kind: DetectorKind, job: TrainingJob) -> TrainingRunSummary {
         let started = clock()
         var summary = TrainingRunSummary(
-            detector: kind.rawValue, outcome: "failed", reason: nil, started: started, finished: started,
+            detector: kind.rawValue, outcome: .failed, reason: nil, started: started, finished: started,
             samples: job.count, epochs: 0, trainLoss: nil, validationLoss: nil, threshold: nil,
-            heldOutFalsePositiveRate: nil, modelVersion: nil, trigger: job.trigger.rawValue)
-        func finish(_ outcome: String, _ reason: String?) -> TrainingRunSummary {
+            heldOutFalsePositiveRate: nil, modelVersion: nil, trigger: job.trigger)
+        func finish(_ outcome: TrainingOutcome, _ reason: String?) -> TrainingRunSummary {
             summary.outcome = outcome
             summary.reason = reason
             summary.finished = clock()
@@ -189,7 +194,7 @@ final class Trainer: @unchecked Sendable {
         }
         let settings = job.settings
         guard job.count >= settings.minimumSamples else {
-            return finish("skipped", "too little data: \(job.count) vectors, need \(settings.minimumSamples)")
+            return finish(.skipped, "too little data: \(job.count) vectors, need \(settings.minimumSamples)")
         }
         let d = job.dimension
         let (trainRows, calibrateRows, checkRows) = Self.split(count: job.count, holdoutFraction: settings.holdoutFraction)
@@ -205,7 +210,7 @@ final class Trainer: @unchecked Sendable {
             (fitted, report) = try DetectorTraining.fit(
                 kind: kind, data: rows(trainRows), settings: settings, seed: UInt64(job.count) &* 0x9E37_79B9 &+ 17)
         } catch {
-            return finish("failed", "fit failed: \(error)")
+            return finish(.failed, "fit failed: \(error)")
         }
         summary.epochs = report.epochs
         summary.latentHealth = report.latentHealth
@@ -213,12 +218,12 @@ final class Trainer: @unchecked Sendable {
         summary.validationLoss = report.finalValidationLoss
         let losses = [report.finalTrainLoss, report.finalValidationLoss].compactMap { $0 }
         guard report.finalTrainLoss != nil, losses.allSatisfy({ $0.isFinite }) else {
-            return finish("failed", "non-finite loss (train \(report.finalTrainLoss.map { "\($0)" } ?? "none"), validation \(report.finalValidationLoss.map { "\($0)" } ?? "none"))")
+            return finish(.failed, "non-finite loss (train \(report.finalTrainLoss.map { "\($0)" } ?? "none"), validation \(report.finalValidationLoss.map { "\($0)" } ?? "none"))")
         }
         let calibrationScores = fitted.anomalyScores(rows(calibrateRows))
         let checkScores = fitted.anomalyScores(rows(checkRows))
         guard calibrationScores.allSatisfy({ $0.isFinite }), checkScores.allSatisfy({ $0.isFinite }) else {
-            return finish("failed", "non-finite anomaly scores on held-out data")
+            return finish(.failed, "non-finite anomaly scores on held-out data")
         }
         let alpha = settings.targetFalsePositiveRate
         let method = settings.thresholdMethod
@@ -239,16 +244,16 @@ final class Trainer: @unchecked Sendable {
             let limit = Self.falsePositiveLimit(target: alpha, samples: (checkSet.count + Self.blockSize - 1) / Self.blockSize)
             guard rate <= limit else {
                 return finish(
-                    "failed",
+                    .failed,
                     "held-out false-positive rate \(String(format: "%.4f", rate)) is far above the target \(alpha) (limit \(String(format: "%.4f", limit)))"
                 )
             }
             final = try Threshold.calibrate(scores: calibrationSet + checkSet, targetFalsePositiveRate: alpha, method: method)
         } catch {
-            return finish("failed", "threshold calibration failed: \(error)")
+            return finish(.failed, "threshold calibration failed: \(error)")
         }
         summary.threshold = final.value
-        guard final.value.isFinite else { return finish("failed", "non-finite threshold") }
+        guard final.value.isFinite else { return finish(.failed, "non-finite threshold") }
         do {
             let saved = try fitted.saved()
             let record = try store.promoteModel(
@@ -262,7 +267,7 @@ final class Trainer: @unchecked Sendable {
                     created: clock()))
             summary.modelVersion = record.version
             let model = ScoringModel(
-                kind: kind, detector: fitted, threshold: final.value, thresholdMethod: settings.thresholdMethod.rawValue,
+                kind: kind, detector: fitted, threshold: final.value, thresholdMethod: settings.thresholdMethod,
                 targetFalsePositiveRate: alpha, version: record.version, modelID: record.id, created: record.created,
                 trainLoss: report.finalTrainLoss, validationLoss: report.finalValidationLoss,
                 latentHealth: report.latentHealth)
@@ -270,8 +275,8 @@ final class Trainer: @unchecked Sendable {
         } catch {
             // The model in service stays; the reason names the cause ("disk full") first.
             let cause = store.failureCause(of: error).map { "\($0.rawValue): " } ?? ""
-            return finish("failed", "could not store the model: \(cause)\(error)")
+            return finish(.failed, "could not store the model: \(cause)\(error)")
         }
-        return finish("ok", nil)
+        return finish(.trained, nil)
     }
 }

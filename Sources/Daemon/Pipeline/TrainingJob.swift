@@ -1,5 +1,6 @@
 import Detectors
 import Foundation
+import Wire
 import Store
 
 /// A request to the trainer: fit the configured detectors of one stream on a buffer snapshot.

@@ -213,7 +213,7 @@ private final class ReplayRun {
         let retrains = pipeline.scheduler.history.map { entry in
             ReplaySummary.Retrain(
                 time: entry.run.started, detector: entry.run.detector, outcome: entry.run.outcome, reason: entry.run.reason,
-                trigger: entry.trigger.rawValue, modelVersion: entry.run.modelVersion, duringTrain: entry.run.started < testStart)
+                trigger: entry.trigger, modelVersion: entry.run.modelVersion, duringTrain: entry.run.started < testStart)
         }
         var summary = ReplaySummary(
             stream: stream, vectors: series.testRows, trainVectors: series.trainRows, scored: scoredDuringTest,

@@ -14,7 +14,7 @@ public enum ReplayReportWriter {
             ReportFact("train rows", "\(summary.trainVectors)"),
             ReportFact("rows replayed", "\(summary.vectors) (\(summary.scored) scored)"),
             ReportFact("alerts / episodes", "\(summary.alerts) / \(summary.episodes)"),
-            ReportFact("training runs", "\(summary.retrains.count) (\(summary.retrains.filter { $0.outcome == "ok" }.count) promoted)"),
+            ReportFact("training runs", "\(summary.retrains.count) (\(summary.retrains.filter { $0.outcome == .trained }.count) promoted)"),
             ReportFact("level shifts", "\(summary.shifts.count)"),
         ]
         if let overall = summary.overall {
@@ -61,7 +61,7 @@ public enum ReplayReportWriter {
             }
         }
         let retrains = summary.retrains.map {
-            RetrainMark(time: $0.time, detector: $0.detector, outcome: $0.outcome, trigger: $0.trigger, reason: $0.reason)
+            RetrainMark(time: $0.time, detector: $0.detector, outcome: $0.outcome, trigger: $0.trigger.rawValue, reason: $0.reason)
         }
         let shifts = summary.shifts.map { shift in
             ShiftMark(

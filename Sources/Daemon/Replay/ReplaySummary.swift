@@ -1,3 +1,4 @@
+import Detectors
 import Wire
 
 /// What `aed replay --json` prints: one object (docs/DESIGN.md, "aed replay").
@@ -10,12 +11,12 @@ public struct ReplaySummary: Codable, Sendable, Equatable {
         /// Vector time at which it ran.
         public var time: Double
         public var detector: String
-        /// `ok`, `failed` or `skipped`.
-        public var outcome: String
+        /// How it ended (`ok`, `failed` or `skipped` in JSON).
+        public var outcome: TrainingOutcome
         /// Why it failed or was skipped.
         public var reason: String?
-        /// `initial`, `interval`, `samples`, `request` or `shift`.
-        public var trigger: String
+        /// What started it (`initial`, `interval`, `samples`, `request` or `shift` in JSON).
+        public var trigger: RetrainTrigger
         /// The promoted model's version.
         public var modelVersion: Int?
         /// Whether it ran during the `--train` rows.

@@ -17,7 +17,7 @@ public enum ReplayText {
         lines.append(
             "stream \(summary.stream): \(summary.trainVectors) train rows, \(summary.vectors) rows replayed, \(summary.scored) scored")
         lines.append("alerts \(summary.alerts), episodes \(summary.episodes)")
-        let byOutcome = Dictionary(grouping: summary.retrains, by: \.outcome).mapValues(\.count)
+        let byOutcome = Dictionary(grouping: summary.retrains, by: \.outcome.rawValue).mapValues(\.count)
         lines.append(
             "training runs \(summary.retrains.count)"
                 + (byOutcome.isEmpty ? "" : " (" + byOutcome.keys.sorted().map { "\($0) \(byOutcome[$0] ?? 0)" }.joined(separator: ", ") + ")"))

@@ -1,3 +1,5 @@
+import Detectors
+
 /// A finished training run to record, whatever its outcome.
 public struct NewTrainingRun: Sendable, Equatable {
     /// The stream trained on; it must be registered.
@@ -8,7 +10,7 @@ public struct NewTrainingRun: Sendable, Equatable {
     public var started: Double
     /// End time, seconds since the Unix epoch (not before `started`).
     public var finished: Double
-    /// ok, failed or skipped.
+    /// How the run ended (stored as `ok`, `failed` or `skipped`).
     public var outcome: TrainingOutcome
     /// Why it failed or was skipped (or a note), for operators.
     public var reason: String?

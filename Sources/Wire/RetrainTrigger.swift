@@ -1,5 +1,6 @@
-/// Why a training run started (the `trigger` of a run summary).
-enum RetrainTrigger: String, Sendable {
+/// Why a training run started: the `trigger` of a run summary, of `aed replay --json`'s
+/// `retrains` and of the report marks.
+public enum RetrainTrigger: String, Sendable, Codable, CaseIterable {
     /// The stream's first model (or a detector without one) once `min_samples` are buffered.
     case initial
     /// `retrain_interval` of event time passed since the last run.
@@ -10,4 +11,6 @@ enum RetrainTrigger: String, Sendable {
     case request
     /// A level shift was adopted.
     case shift
+    /// Not a run of this process: a run read back from the store when aed restarted.
+    case restored
 }
