@@ -58,7 +58,7 @@ def main():
     if train.get("samples_per_s_median"):
         a, t = train["samples_per_s_median"], train.get("torch_samples_per_s_median")
         r = a / t if t else None
-        add("AE training, batch 256, 1 thread (Tensor loop, aed-bench-train)", a, t, "torch", r, ">= 2x",
+        add("AE training, batch 256, 1 thread (TrainableStack loop, aed-bench-train)", a, t, "torch", r, ">= 2x",
             r is not None and r >= 2, "samples/s")
     for model in ("ae", "vae"):
         tr = (score.get("training") or {}).get(model)
