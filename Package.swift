@@ -41,8 +41,9 @@ let package = Package(
         .target(
             name: "Store",
             dependencies: [
-                // Detectors' vocabulary (`TrainingOutcome`) names what the store keeps.
-                "Detectors",
+                // Detectors' vocabulary (`TrainingOutcome`) names what the store keeps; Tensor's
+                // FNV-1a is the model checksum.
+                "Detectors", "Tensor",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The system SQLite GRDB runs on, for `sqlite3_system_errno` (why a write failed).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -119,7 +120,7 @@ let package = Package(
             name: "DaemonTests",
             dependencies: ["Daemon", "AECTLKit", "Wire", "ZeroMQ", "Store", "Detectors", "Tensor"],
             swiftSettings: strict),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Detectors"], swiftSettings: strict),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Detectors", "Tensor"], swiftSettings: strict),
         .testTarget(name: "AECTLTests", dependencies: ["AECTLKit", "Wire"], swiftSettings: strict),
     ]
 )

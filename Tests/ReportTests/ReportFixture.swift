@@ -1,35 +1,17 @@
 import Detectors
 import Foundation
+import Tensor
 @testable import Report
 
 /// Deterministic reports for tests and for looking at the page in a browser.
 enum ReportFixture {
-    /// A seeded generator (SplitMix64), so fixtures are the same on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-
-        /// A standard normal deviate (Box–Muller).
-        mutating func normal() -> Double {
-            let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
-            let v = Double.random(in: 0..<1, using: &self)
-            return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
-        }
-    }
-
     /// A replay as `aed replay --report` would describe it: `vectors` vectors one minute apart
     /// (epoch times from 2024-03-04 00:00 UTC, or from 0 with `epoch: false`), the first quarter
     /// training rows; `ae` scores lognormal around 0.3 (threshold ≈ 1.2), `vae` scores around
     /// -20...40 (threshold ≈ 25); a level shift at 40 % raising scores tenfold for 500 vectors
     /// until a shift retrain; five labelled anomalies; weekly retrains, one failed, one skipped.
     static func realistic(vectors: Int = 40_000, epoch: Bool = true) -> ReplayReport {
-        var random = SeededGenerator(state: 7)
+        var random = SplitMix64(seed: 7)  // the same fixture on every run
         let t0 = epoch ? 1_709_510_400.0 : 0
         let step = 60.0
         let time = { (i: Int) in t0 + Double(i) * step }
@@ -68,7 +50,7 @@ enum ReportFixture {
                     time: time(mark.row), detector: name, outcome: mark.outcome, trigger: mark.trigger,
                     reason: mark.reason))
                 if mark.outcome == .trained {
-                    let jitter = 1 + 0.08 * random.normal()
+                    let jitter = 1 + 0.08 * random.nextGaussian()
                     thresholds.append(ThresholdStep(start: time(mark.row), value: baseThreshold * jitter))
                 }
             }
@@ -91,9 +73,9 @@ enum ReportFixture {
                 open = nil
             }
             for i in 0..<vectors {
-                var score = name == "ae" ? 0.3 * exp(0.5 * random.normal()) : 5 + 8 * random.normal()
+                var score = name == "ae" ? 0.3 * exp(0.5 * random.nextGaussian()) : 5 + 8 * random.nextGaussian()
                 if i >= shiftStart && i < shiftAdapted {
-                    score = name == "ae" ? score * 10 : 40 + 6 * random.normal()
+                    score = name == "ae" ? score * 10 : 40 + 6 * random.nextGaussian()
                 }
                 if labels[i] {
                     score = name == "ae" ? score * Double.random(in: 4...30, using: &random)

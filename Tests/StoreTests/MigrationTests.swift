@@ -42,6 +42,14 @@ struct MigrationTests {
         try again.close()
     }
 
+    /// Stored models keep their checksums: the value of fixed blobs, computed independently
+    /// (64-bit FNV-1a over each blob preceded by its little-endian UInt64 length).
+    @Test func modelChecksumIsUnchanged() {
+        let checksum = Checksum.model(
+            configuration: Data(#"{"a":1}"#.utf8), scaler: Data("scaler".utf8), weights: Data(0..<10))
+        #expect(checksum == "db222c6a5c315ab7")
+    }
+
     @Test("migration versions are 1, 2, ... without gaps")
     func versionsAreDense() {
         #expect(Schema.migrations.map(\.version) == Array(1...Schema.migrations.count))
