@@ -12,8 +12,9 @@ import Darwin
 /// most 19 significant digits, mantissa `m <= 2^53` and exponent `|e| <= 22` is exactly
 /// `Double(m) * 10^e` or `Double(m) / 10^-e`, both correctly rounded. A `Float` is then
 /// `Float(d)`, which is correctly rounded unless `d` lies exactly on a midpoint between two
-/// floats (double rounding); those, subnormals and everything else go to `strtof`/`strtod` on
-/// a bounded stack copy of the token.
+/// floats (double rounding). A `Float` with a longer mantissa takes `nearFloat`: the same
+/// product, off by a few units of the double, is enough away from float midpoints. Midpoints,
+/// subnormals and everything else go to `strtof`/`strtod` on a bounded stack copy of the token.
 enum DecimalNumber {
     /// The longest token accepted, in bytes.
     static let maximumTokenLength = 512
@@ -162,8 +163,37 @@ enum DecimalNumber {
             if (magnitude >= Double(Float.leastNormalMagnitude) || magnitude == 0) && low != 0x1000_0000 {
                 return Float(fast)
             }
+        } else if let near = nearFloat(scan) {
+            return near
         }
         return slow(bytes, from: start, to: scan.end) { strtof($0, nil) }
+    }
+
+    /// The correctly rounded `Float` of a token with more significant digits than Clinger's
+    /// fast path takes (up to 19 kept, the rest dropped: the 17 digits of a `Double` printed
+    /// by Python's `json`, for one), or nil when it cannot be told this way.
+    ///
+    /// `Double(mantissa)` rounds once (mantissa < 2^64), the product or quotient by the exact
+    /// `10^|e|` (|e| <= 22) once more, and dropped digits are below 2^-59 relative: the double
+    /// `d` is within 3 of its units in the last place of the exact value `x`. A float midpoint is
+    /// a double; when `d` is more than 16 units from every float midpoint, `x` and `d` lie on the
+    /// same side of each, so `Float(d)` is the correctly rounded `Float` of `x`. Within 16 units
+    /// (16 in 2^29 of all doubles), subnormal and out-of-range results: nil, and `strtof` decides.
+    @inline(__always)
+    static func nearFloat(_ scan: Scan) -> Float? {
+        guard scan.mantissa != 0, scan.exponent >= -22, scan.exponent <= 22 else { return nil }
+        var value = Double(scan.mantissa)
+        if scan.exponent >= 0 {
+            value *= powerOfTen(scan.exponent)
+        } else {
+            value /= powerOfTen(-scan.exponent)
+        }
+        guard value >= Double(Float.leastNormalMagnitude), value <= Double(Float.greatestFiniteMagnitude) else {
+            return nil
+        }
+        let low = Int64(value.bitPattern & 0x1FFF_FFFF)
+        guard Swift.abs(low - 0x1000_0000) > 16 else { return nil }
+        return Float(scan.negative ? -value : value)
     }
 
     /// The value of a token longer than `maximumTokenLength` when its magnitude alone decides

@@ -76,6 +76,22 @@ struct RoundTripTests {
             let exponent = Int.random(in: -50...40, using: &generator)
             randomTokens.append("\(mantissa)e\(exponent)")
         }
+        // Python's json prints a Float widened to Double with up to 17 significant digits;
+        // 18-25 digit tokens (digits past 19 dropped) and the neighbours of float midpoints.
+        for _ in 0..<3000 {
+            let float = Float(bitPattern: UInt32.random(in: 0x0080_0000...0x7F7F_FFFF, using: &generator))
+            let sign = Bool.random(using: &generator) ? "-" : ""
+            randomTokens.append(sign + "\(Double(float))")
+            let digits = (0..<Int.random(in: 18...25, using: &generator)).map { _ in
+                String(Int.random(in: 0...9, using: &generator))
+            }.joined()
+            randomTokens.append("0.\(digits)e\(Int.random(in: -20...30, using: &generator))")
+            let midpoint = (Double(float) + Double(float.nextUp)) / 2
+            for neighbour in [midpoint.nextDown, midpoint, midpoint.nextUp] {
+                randomTokens.append(String(format: "%.25e", neighbour))
+                randomTokens.append("\(neighbour)")
+            }
+        }
         for token in tokens + randomTokens {
             let expected = Float(token)
             let payload = Array("{\"values\":[\(token)]}".utf8)
