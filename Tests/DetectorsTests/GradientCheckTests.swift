@@ -18,7 +18,8 @@ import Tensor
         parameters.zeroGradients()
         var rng = SplitMix64(seed: 3)
         let h: Float = 1e-2
-        var checked = 0
+        // Probes whose gradient is not near 0: a check of zeros against zeros proves nothing.
+        var informative = 0
         for _ in 0..<probes {
             let p = Int(rng.next() % UInt64(parameters.count))
             let variable = parameters[p].variable
@@ -34,9 +35,9 @@ import Tensor
             #expect(
                 abs(numeric - exact) <= 2e-2 * max(1, abs(exact)),
                 "\(parameters[p].name)[\(i)]: numeric \(numeric) vs analytic \(exact)")
-            checked += 1
+            if abs(exact) > 1e-4 { informative += 1 }
         }
-        #expect(checked == probes)
+        #expect(informative >= probes / 2, "only \(informative) of \(probes) probes had a gradient away from 0")
     }
 
     @Test(arguments: [DetectorKind.autoencoder, .sparseAutoencoder, .denoisingAutoencoder])

@@ -72,21 +72,19 @@ final class Trainer: @unchecked Sendable {
         defer { running.withLock { $0 = nil } }
         var summaries: [TrainingRunSummary] = []
         for kind in job.settings.detectors {
-            let summary = train(kind: kind, job: job)
+            let (summary, modelID) = train(kind: kind, job: job)
             summaries.append(summary)
-            record(summary, stream: job.stream)
+            record(summary, modelID: modelID, stream: job.stream)
         }
         events.withLock {
             $0.append(.finished(stream: job.stream, runs: summaries, requestIDs: job.requestIDs, trigger: job.trigger))
         }
     }
 
-    private func record(_ summary: TrainingRunSummary, stream: String) {
+    /// Records a run in the store (with `modelID`, the row of the model it promoted, if any) and
+    /// logs it.
+    private func record(_ summary: TrainingRunSummary, modelID: Int64?, stream: String) {
         do {
-            var modelID: Int64?
-            if summary.outcome == .trained, let version = summary.modelVersion {
-                modelID = try store.models(stream: stream, detector: summary.detector).first { $0.version == version }?.id
-            }
             try store.recordTrainingRun(
                 NewTrainingRun(
                     stream: stream, detector: summary.detector, started: summary.started, finished: summary.finished,
@@ -180,17 +178,20 @@ final class Trainer: @unchecked Sendable {
         return min(total, cap)
     }
 
-    private func train(kind: DetectorKind, job: TrainingJob) -> TrainingRunSummary {
+    /// Fits, checks and promotes one detector's candidate; returns the run's summary and the
+    /// store's id of the model it promoted (nil unless trained).
+    private func train(kind: DetectorKind, job: TrainingJob) -> (summary: TrainingRunSummary, modelID: Int64?) {
         let started = clock()
         var summary = TrainingRunSummary(
             detector: kind.rawValue, outcome: .failed, reason: nil, started: started, finished: started,
             samples: job.count, epochs: 0, trainLoss: nil, validationLoss: nil, threshold: nil,
             heldOutFalsePositiveRate: nil, modelVersion: nil, trigger: job.trigger)
-        func finish(_ outcome: TrainingOutcome, _ reason: String?) -> TrainingRunSummary {
+        var modelID: Int64?
+        func finish(_ outcome: TrainingOutcome, _ reason: String?) -> (summary: TrainingRunSummary, modelID: Int64?) {
             summary.outcome = outcome
             summary.reason = reason
             summary.finished = clock()
-            return summary
+            return (summary, modelID)
         }
         let settings = job.settings
         guard job.count >= settings.minimumSamples else {
@@ -266,6 +267,7 @@ final class Trainer: @unchecked Sendable {
                     calibrationSamples: calibrationSet.count + checkSet.count,
                     created: clock()))
             summary.modelVersion = record.version
+            modelID = record.id
             let model = ScoringModel(
                 kind: kind, detector: fitted, threshold: final.value, thresholdMethod: settings.thresholdMethod,
                 targetFalsePositiveRate: alpha, version: record.version, modelID: record.id, created: record.created,
