@@ -54,6 +54,13 @@ public struct EvalReport: Sendable, Codable, Equatable {
     /// With `--importance-samples`: the VAE's AUROC and F1 at threshold for each `K`.
     public var importanceSamples: [ImportanceSampleResult]? = nil
 
+    /// The rate at which the threshold calibrated on the calibration half of the held-out rows
+    /// flagged the check half (`ThresholdPromotion`, the daemon's promotion policy).
+    public var heldOutFalsePositiveRate: Double? = nil
+    /// Why the daemon's promotion policy would refuse this model (nil: it would promote it). The
+    /// metrics are still those at the threshold calibrated on all held-out rows.
+    public var promotionRefusal: String? = nil
+
     /// The shifts `--attribution` measures, in training standard deviations.
     public static let attributionShifts: [Double] = [4, 8, 16]
 
@@ -66,6 +73,12 @@ public struct EvalReport: Sendable, Codable, Equatable {
             "threshold \(String(format: "%.6g", threshold.value)) (\(threshold.method.rawValue), target false-positive rate \(threshold.targetFalsePositiveRate), \(threshold.sampleCount) held-out scores, \(holdout) holdout): test false-positive rate \(f(testFalsePositiveRate)), recall \(f(testRecall))",
             "fit \(f(fitSeconds, 2)) s (\(epochs) epochs\(finalTrainLoss.map { ", train loss \(String(format: "%.5g", $0))" } ?? "")\(finalValidationLoss.map { ", validation loss \(String(format: "%.5g", $0))" } ?? "")), score \(f(scoreSeconds, 3)) s",
         ]
+        if let heldOutFalsePositiveRate {
+            lines.append(
+                "daemon's promotion: \(promotionRefusal.map { "REFUSED, \($0)" } ?? "promoted"), held-out false-positive rate \(f(heldOutFalsePositiveRate))")
+        } else if let promotionRefusal {
+            lines.append("daemon's promotion: REFUSED, \(promotionRefusal)")
+        }
         if !constantFeatures.isEmpty {
             lines.append("constant in training (clamped to +-3 standardized): features \(constantFeatures.map(String.init).joined(separator: ", "))")
         }

@@ -30,12 +30,14 @@ public enum Evaluation {
         return (trainMatrix, testMatrix, labelValues)
     }
 
-    /// Fits `kind` on `train`, calibrates on its held-out rows, scores `test` and measures against `labels`.
+    /// Fits `kind` on `train`, decides on it with the daemon's promotion policy
+    /// (`ThresholdPromotion`) on its held-out rows, scores `test` and measures against `labels`.
     ///
     /// `holdout` chooses the held-out rows: `.validation`, the fit's own seeded random validation split
     /// (`DetectorFactory.fitAndCalibrate`); or `.blocks(holdoutFraction:)`, the daemon's retrain split
-    /// (`BlockHoldout`): the fit sees only the training blocks and the threshold is calibrated on all
-    /// held-out blocks, as `aed` does on its retrain buffer.
+    /// (`BlockHoldout`): the fit sees only the training blocks, the policy runs on the two held-out
+    /// halves and the threshold is calibrated on all held-out blocks, as `aed` does on its retrain
+    /// buffer. The report says whether the daemon would promote the model, and why not.
     /// - Throws: `DetectorError` from fitting or calibration, `DetectorError.invalidLabels` when the test
     ///   labels lack a class.
     public static func run(
@@ -48,18 +50,22 @@ public enum Evaluation {
         let fitStart = Date()
         let detector: any AnomalyDetector
         let report: FitReport
-        let threshold: ThresholdValue
+        // The daemon's promotion policy decides on both holdouts; with `blocks` it runs on the
+        // daemon's own split, as a retrain would.
+        let promotion = ThresholdPromotion(targetFalsePositiveRate: targetFalsePositiveRate, method: method)
+        let assessment: ThresholdPromotion.Assessment
         switch holdout {
         case .validation:
-            (detector, report, threshold) = try DetectorFactory.fitAndCalibrate(
-                kind: kind, data: trainTensor, options: options, targetFalsePositiveRate: targetFalsePositiveRate, method: method)
+            (detector, report, assessment) = try DetectorFactory.fitAndCalibrate(
+                kind: kind, data: trainTensor, options: options, promotion: promotion)
         case .blocks(let holdoutFraction):
             let split = BlockHoldout(count: train.rows, holdoutFraction: holdoutFraction)
             (detector, report) = try DetectorFactory.fit(kind: kind, data: trainTensor.gatheringRows(split.train), options: options)
-            threshold = try Threshold.calibrate(
-                scores: detector.anomalyScores(trainTensor.gatheringRows(split.heldOut)),
-                targetFalsePositiveRate: targetFalsePositiveRate, method: method)
+            assessment = try promotion.assess(
+                calibrationScores: detector.anomalyScores(trainTensor.gatheringRows(split.calibrate)),
+                checkScores: detector.anomalyScores(trainTensor.gatheringRows(split.check)))
         }
+        let threshold = assessment.threshold
         let fitSeconds = Date().timeIntervalSince(fitStart)
         let scoreStart = Date()
         let scores = detector.anomalyScores(testTensor)
@@ -99,6 +105,7 @@ public enum Evaluation {
             testRecall: Double(truePositives) / Double(max(metrics.anomalies, 1)), epochs: report.epochs,
             finalTrainLoss: report.finalTrainLoss, finalValidationLoss: report.finalValidationLoss, fitSeconds: fitSeconds, scoreSeconds: scoreSeconds,
             constantFeatures: constant, diagnostics: report.diagnostics, latentHealth: report.latentHealth,
-            attribution: attribution)
+            attribution: attribution, heldOutFalsePositiveRate: assessment.heldOutFalsePositiveRate,
+            promotionRefusal: assessment.refusal)
     }
 }

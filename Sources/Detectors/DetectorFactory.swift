@@ -79,16 +79,20 @@ public enum DetectorFactory {
         return validation.shape[0] > 0 ? validation : train
     }
 
-    /// Fits a detector and calibrates its threshold on the held-out split's scores (`heldOutRows`).
-    /// - Throws: the errors of `fit` and of `Threshold.calibrate`.
+    /// Fits a detector and assesses it with the promotion policy on the held-out split
+    /// (`heldOutRows`, halved by `ThresholdPromotion.halves`): the threshold, the held-out
+    /// false-positive rate and whether the daemon would refuse the model.
+    /// - Throws: the errors of `fit` and of `ThresholdPromotion.assess`.
     public static func fitAndCalibrate(
-        kind: DetectorKind, data: Tensor, options: DetectorOptions, targetFalsePositiveRate: Double, method: ThresholdMethod
-    ) throws -> (detector: any AnomalyDetector, report: FitReport, threshold: ThresholdValue) {
+        kind: DetectorKind, data: Tensor, options: DetectorOptions, promotion: ThresholdPromotion
+    ) throws -> (detector: any AnomalyDetector, report: FitReport, assessment: ThresholdPromotion.Assessment) {
         let (detector, report) = try fit(kind: kind, data: data, options: options)
         let heldOut = try heldOutRows(of: data, options: options)
-        let threshold = try Threshold.calibrate(
-            scores: detector.anomalyScores(heldOut), targetFalsePositiveRate: targetFalsePositiveRate, method: method)
-        return (detector, report, threshold)
+        let (calibrate, check) = promotion.halves(count: heldOut.shape[0])
+        let assessment = try promotion.assess(
+            calibrationScores: detector.anomalyScores(heldOut.gatheringRows(calibrate)),
+            checkScores: detector.anomalyScores(heldOut.gatheringRows(check)))
+        return (detector, report, assessment)
     }
 
     /// Restores a detector from its stored form.

@@ -19,8 +19,10 @@ import Testing
         options.hiddenDimensions = [64]
         options.latentDimensions = 8
         for kind in [DetectorKind.autoencoder, .variationalAutoencoder] {
-            let (detector, report, threshold) = try DetectorFactory.fitAndCalibrate(
-                kind: kind, data: train, options: options, targetFalsePositiveRate: 0.05, method: .quantile)
+            let (detector, report, assessment) = try DetectorFactory.fitAndCalibrate(
+                kind: kind, data: train, options: options,
+                promotion: ThresholdPromotion(targetFalsePositiveRate: 0.05, method: .quantile))
+            let threshold = assessment.threshold
             #expect(report.trainLosses.allSatisfy { $0.isFinite }, "\(kind) D=\(features)")
             #expect(threshold.value.isFinite, "\(kind) D=\(features)")
             let normal = detector.anomalyScores(probes)

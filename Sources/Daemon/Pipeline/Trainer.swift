@@ -152,32 +152,6 @@ final class Trainer: @unchecked Sendable {
     /// Rows per held-out block.
     static let blockSize = BlockHoldout.defaultBlockSize
 
-    /// The largest held-out false-positive rate accepted for target `alpha` over `n` independent
-    /// samples (held-out blocks): `max(4 alpha, alpha + 4 sqrt(alpha (1 - alpha) / n))`.
-    static func falsePositiveLimit(target alpha: Double, samples n: Int) -> Double {
-        let sigma = (alpha * (1 - alpha) / Double(max(n, 1))).squareRoot()
-        return max(4 * alpha, alpha + 4 * sigma)
-    }
-
-    /// How many censored vectors a held-out half counts as exceedances: the censored counts of
-    /// its rows (each censored vector belongs to the row that followed it), at most
-    /// `floor(alpha n / (2 - alpha))` for `n` rows, so they take at most half of the target rate
-    /// `alpha` and the threshold stays a finite score of the held-out rows.
-    ///
-    /// Why: the buffer keeps strong crossings out so that anomalies are never learned. Calibrating
-    /// on what is left would cut the top of the score distribution out of the calibration data,
-    /// so every retrain would set the threshold lower than the last (on SMD machine-1-7 the
-    /// thresholds fell 2.5-8x below those of a model fitted once, and 5-6% of normal vectors
-    /// alerted at a target of 1%). Counted as exceedances, censored vectors keep the threshold
-    /// at the target rate of all the stream's vectors.
-    static func censoredExceedances(_ censored: [UInt32], rows: [Int], target alpha: Double) -> Int {
-        guard !censored.isEmpty else { return 0 }
-        var total = 0
-        for row in rows where row < censored.count { total += Int(censored[row]) }
-        let cap = Int((alpha * Double(rows.count) / (2 - alpha)).rounded(.down))
-        return min(total, cap)
-    }
-
     /// Fits, checks and promotes one detector's candidate; returns the run's summary and the
     /// store's id of the model it promoted (nil unless trained).
     private func train(kind: DetectorKind, job: TrainingJob) -> (summary: TrainingRunSummary, modelID: Int64?) {
@@ -221,40 +195,29 @@ final class Trainer: @unchecked Sendable {
         guard report.finalTrainLoss != nil, losses.allSatisfy({ $0.isFinite }) else {
             return finish(.failed, "non-finite loss (train \(report.finalTrainLoss.map { "\($0)" } ?? "none"), validation \(report.finalValidationLoss.map { "\($0)" } ?? "none"))")
         }
-        let calibrationScores = fitted.anomalyScores(rows(calibrateRows))
-        let checkScores = fitted.anomalyScores(rows(checkRows))
-        guard calibrationScores.allSatisfy({ $0.isFinite }), checkScores.allSatisfy({ $0.isFinite }) else {
-            return finish(.failed, "non-finite anomaly scores on held-out data")
-        }
         let alpha = settings.targetFalsePositiveRate
-        let method = settings.thresholdMethod
+        let promotion = ThresholdPromotion(
+            targetFalsePositiveRate: alpha, method: settings.thresholdMethod, blockSize: Self.blockSize)
         // Censored vectors (kept out of the buffer for crossing a threshold strongly) count as
         // exceedances of the half their next row fell into, at most half the target rate.
-        let calibrationExceedances = Self.censoredExceedances(
-            job.censored, rows: calibrateRows, target: alpha)
-        let checkExceedances = Self.censoredExceedances(job.censored, rows: checkRows, target: alpha)
-        let calibrationSet = calibrationScores + [Float](repeating: .infinity, count: calibrationExceedances)
-        let checkSet = checkScores + [Float](repeating: .infinity, count: checkExceedances)
+        let decision = promotion.decide(
+            calibrationScores: fitted.anomalyScores(rows(calibrateRows)),
+            checkScores: fitted.anomalyScores(rows(checkRows)),
+            calibrationExceedances: ThresholdPromotion.censoredExceedances(
+                job.censored, rows: calibrateRows, target: alpha),
+            checkExceedances: ThresholdPromotion.censoredExceedances(job.censored, rows: checkRows, target: alpha))
         let final: ThresholdValue
-        do {
-            let half = try Threshold.calibrate(scores: calibrationSet, targetFalsePositiveRate: alpha, method: method)
-            let falsePositives = checkSet.filter { half.isAnomalous($0) }.count
-            let rate = Double(falsePositives) / Double(max(checkSet.count, 1))
+        let calibrationSamples: Int
+        switch decision {
+        case .refused(let reason, let rate):
             summary.heldOutFalsePositiveRate = rate
-            // Rows within a block are correlated (time series): count blocks, not rows.
-            let limit = Self.falsePositiveLimit(target: alpha, samples: (checkSet.count + Self.blockSize - 1) / Self.blockSize)
-            guard rate <= limit else {
-                return finish(
-                    .failed,
-                    "held-out false-positive rate \(String(format: "%.4f", rate)) is far above the target \(alpha) (limit \(String(format: "%.4f", limit)))"
-                )
-            }
-            final = try Threshold.calibrate(scores: calibrationSet + checkSet, targetFalsePositiveRate: alpha, method: method)
-        } catch {
-            return finish(.failed, "threshold calibration failed: \(error)")
+            return finish(.failed, reason)
+        case .promoted(let threshold, let rate, let samples):
+            summary.heldOutFalsePositiveRate = rate
+            final = threshold
+            calibrationSamples = samples
         }
         summary.threshold = final.value
-        guard final.value.isFinite else { return finish(.failed, "non-finite threshold") }
         do {
             let saved = try fitted.saved()
             let record = try store.promoteModel(
@@ -264,7 +227,7 @@ final class Trainer: @unchecked Sendable {
                     seed: report.seed, trainLoss: report.finalTrainLoss, validationLoss: report.finalValidationLoss),
                 threshold: NewThreshold(
                     method: settings.thresholdMethod.rawValue, targetFalsePositiveRate: alpha, value: final.value,
-                    calibrationSamples: calibrationSet.count + checkSet.count,
+                    calibrationSamples: calibrationSamples,
                     created: clock()))
             summary.modelVersion = record.version
             modelID = record.id
