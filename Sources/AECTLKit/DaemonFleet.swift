@@ -77,8 +77,7 @@ public enum DaemonFleet {
                 summary.append(
                     "  \(answer.endpoint)  aed \(status.daemon.version) pid \(status.daemon.pid), \(names.count) stream(s)"
                         + (names.isEmpty ? "" : ": " + names.joined(separator: ", ")))
-                let details = try? JSONDecoder().decode(StatusDetails.self, from: Data(frame))
-                sections.append("== \(answer.endpoint)\n" + StatusTable.render(status, details: details, now: now))
+                sections.append("== \(answer.endpoint)\n" + StatusTable.render(status, now: now))
             }
         }
         var lines = ["daemons (\(answers.count)):"] + summary

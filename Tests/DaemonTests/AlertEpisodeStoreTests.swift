@@ -18,7 +18,7 @@ import Wire
     /// The stream's alerts and episodes counted by the ingest thread so far (detector `ae`).
     static func counts(_ harness: DaemonHarness) throws -> (alerts: Int, episodes: Int, scored: Int) {
         let stream = try #require(try harness.document().streams.first { $0.name == "s" })
-        return (stream.alertsByDetector["ae"] ?? 0, stream.episodes["ae"] ?? 0, stream.scored)
+        return (stream.alertsByDetector?["ae"] ?? 0, stream.episodes?["ae"] ?? 0, stream.scored)
     }
 
     /// Publishes normal vectors one at a time until one is scored without an alert, so the
@@ -49,7 +49,7 @@ import Wire
         try Self.endOpenEpisode(first, seed: 43)
         try waitUntil(timeout: 10, "earlier alerts committed") {
             let document = try? first.document()
-            return document.map { $0.alertsWritten >= ($0.streams.first?.episodes["ae"] ?? 0) } ?? false
+            return document.map { ($0.alertsWritten ?? 0) >= ($0.streams.first?.episodes?["ae"] ?? 0) } ?? false
         }
         let rowsBefore = try Self.stored(first).count
         let before = try Self.counts(first)

@@ -113,9 +113,9 @@ struct DetectionScores: CustomStringConvertible {
         // Every threshold crossing is stored (no episodes): wait for the writer to commit them all.
         try waitUntil(timeout: 60, "all alerts committed") {
             guard let frame = try? client.send(.status),
-                let document = try? JSONDecoder().decode(StatusDocument.self, from: Data(frame))
+                let document = try? JSONDecoder().decode(StatusReply.self, from: Data(frame))
             else { return false }
-            return document.alertsWritten >= document.streams.reduce(0) { $0 + $1.alerts }
+            return (document.alertsWritten ?? 0) >= document.streams.reduce(0) { $0 + $1.alerts }
         }
 
         // 4. Read the alerts back with aectl and score them against the labels.

@@ -9,8 +9,8 @@ import Wire
 /// `aectl`s): a fully populated reply, as the daemon encodes it, byte for byte.
 @Suite struct StatusReplyGoldenTests {
     /// A stream with every key the daemon writes, and a warming one with the optional keys absent.
-    static func document() -> StatusDocument {
-        var scoring = StreamDocument(
+    static func document() -> StatusReply {
+        var scoring = StreamStatus(
             name: "db-1", dimension: 3, state: .training, received: 1_200, scored: 1_000,
             rejected: ["dim": 2, "nonfinite": 1], gaps: 4, alerts: 7, bufferSize: 900,
             models: [
@@ -22,19 +22,25 @@ import Wire
                     threshold: ThresholdStatus(value: 20.5, method: "pot", targetFalsePositiveRate: 0.001),
                     latentHealth: LatentHealth(klPerDimension: [0.5, 0.0625], activity: [0.25, 0.001])),
             ],
-            lastTrainingRun: TrainingRunStatus(outcome: "trained", reason: nil, finished: 1_700_000_200),
-            accepted: 1_197, scoredRate: 12.5, latency: 0.0625, bufferCapacity: 1_000, minimumSamples: 100,
-            alertsByDetector: ["ae": 5, "vae": 2], episodes: ["ae": 3, "vae": 1], alertsDropped: 1,
-            runs: [
-                TrainingRunSummary(
-                    detector: "ae", outcome: "ok", reason: nil, started: 1_700_000_150, finished: 1_700_000_200,
-                    samples: 900, epochs: 20, trainLoss: 0.25, validationLoss: 0.375, threshold: 1.5,
-                    heldOutFalsePositiveRate: 0.0125, modelVersion: 3, trigger: "interval"),
-                TrainingRunSummary(
-                    detector: "vae", outcome: "failed", reason: "validation loss is not finite", started: 1_700_000_150,
-                    finished: 1_700_000_190, samples: 900, epochs: 5, trainLoss: nil, validationLoss: nil, threshold: nil,
-                    heldOutFalsePositiveRate: nil, modelVersion: nil, trigger: "request"),
-            ])
+            lastTrainingRun: TrainingRunStatus(outcome: "trained", reason: nil, finished: 1_700_000_200))
+        scoring.accepted = 1_197
+        scoring.scoredRate = 12.5
+        scoring.latency = 0.0625
+        scoring.bufferCapacity = 1_000
+        scoring.minimumSamples = 100
+        scoring.alertsByDetector = ["ae": 5, "vae": 2]
+        scoring.episodes = ["ae": 3, "vae": 1]
+        scoring.alertsDropped = 1
+        scoring.runs = [
+            TrainingRunSummary(
+                detector: "ae", outcome: "ok", reason: nil, started: 1_700_000_150, finished: 1_700_000_200,
+                samples: 900, epochs: 20, trainLoss: 0.25, validationLoss: 0.375, threshold: 1.5,
+                heldOutFalsePositiveRate: 0.0125, modelVersion: 3, trigger: "interval"),
+            TrainingRunSummary(
+                detector: "vae", outcome: "failed", reason: "validation loss is not finite", started: 1_700_000_150,
+                finished: 1_700_000_190, samples: 900, epochs: 5, trainLoss: nil, validationLoss: nil, threshold: nil,
+                heldOutFalsePositiveRate: nil, modelVersion: nil, trigger: "request"),
+        ]
         scoring.latencyP50 = 0.03125
         scoring.latencyP99 = 0.5
         scoring.latencyMax = 0.75
@@ -51,11 +57,26 @@ import Wire
         scoring.futureTimestamps = 2
         scoring.duplicates = 3
         scoring.sequenceRestarts = 1
-        let warming = StreamDocument(
+        var warming = StreamStatus(
             name: "db-2", dimension: nil, state: .warming, received: 5, scored: 0, rejected: [:], gaps: 0, alerts: 0,
-            bufferSize: 5, models: [], lastTrainingRun: nil, accepted: 5, scoredRate: 0, latency: 0,
-            bufferCapacity: 1_000, minimumSamples: 100, alertsByDetector: [:], episodes: [:], alertsDropped: 0, runs: [])
-        return StatusDocument(
+            bufferSize: 5, models: [], lastTrainingRun: nil)
+        warming.accepted = 5
+        warming.scoredRate = 0
+        warming.latency = 0
+        warming.latencySamples = 0
+        warming.bufferCapacity = 1_000
+        warming.minimumSamples = 100
+        warming.alertsByDetector = [:]
+        warming.episodes = [:]
+        warming.alertsDropped = 0
+        warming.runs = []
+        warming.recentAlertVectors = 0
+        warming.recentAlertSeconds = 0
+        warming.shifts = 0
+        warming.futureTimestamps = 0
+        warming.duplicates = 0
+        warming.sequenceRestarts = 0
+        return StatusReply(
             daemon: DaemonStatus(
                 version: "1.2.3", uptimeSeconds: 3_600.5, pid: 4_242,
                 endpoints: EndpointsStatus(
@@ -84,8 +105,8 @@ import Wire
             training: "db-1")
     }
 
-    /// The reply's bytes as recorded before the status types became one (sorted keys, as
-    /// `ControlReply.encode` writes them).
+    /// The reply's bytes as recorded from the daemon's own status types before they became
+    /// Wire's one `StatusReply` (sorted keys, as `ControlReply.encode` writes them).
     static let golden = [
         #"{"alertsDropped":1,"alertsWritten":6,"daemon":{"blasKernel":"OpenBLAS 0.3.21 kernel SkylakeX","#,
         #""curve":{"control":false,"controlKeys":0,"controlRefused":{},"ingest":true,"ingestKeys":3,"#,
@@ -133,5 +154,12 @@ import Wire
     func encodesTheRecordedJSON() throws {
         let encoded = String(decoding: try ControlReply.encode(Self.document()), as: UTF8.self)
         #expect(encoded == Self.golden)
+    }
+
+    @Test("aectl decodes every key of the recorded reply: it encodes back byte for byte")
+    func decodesEveryRecordedKey() throws {
+        let decoded = try ControlReply.decode(StatusReply.self, from: Array(Self.golden.utf8))
+        #expect(decoded == Self.document())
+        #expect(String(decoding: try ControlReply.encode(decoded), as: UTF8.self) == Self.golden)
     }
 }

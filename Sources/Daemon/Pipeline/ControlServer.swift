@@ -29,13 +29,13 @@ final class ControlServer {
 
     private let socket: Socket
     private let pipeline: StreamPipeline
-    private let status: () -> StatusDocument
+    private let status: () -> StatusReply
     private let logger: Logger
     private let message = MultipartMessage(maximumStoredFrames: 4)
     private var pendingWaits: [PendingWait] = []
 
     /// A server answering on `socket` about `pipeline`, with `status` building the status reply.
-    init(socket: Socket, pipeline: StreamPipeline, logger: Logger, status: @escaping () -> StatusDocument) {
+    init(socket: Socket, pipeline: StreamPipeline, logger: Logger, status: @escaping () -> StatusReply) {
         self.socket = socket
         self.pipeline = pipeline
         self.logger = logger
