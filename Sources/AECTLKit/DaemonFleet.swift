@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Wire
 
@@ -94,7 +95,7 @@ public enum DaemonFleet {
     /// the daemons that did not answer named first.
     public static func renderAlerts(_ answers: [Answer], limit: Int) -> String {
         var lines: [String] = []
-        var merged: [(endpoint: String, alert: AlertRecord)] = []
+        var merged: [(endpoint: String, alert: Alert)] = []
         var shifts: [LevelShift] = []
         for answer in answers {
             switch answer.reply {
@@ -109,7 +110,7 @@ public enum DaemonFleet {
                 shifts += reply.shifts ?? []
             }
         }
-        let newest = merged.sorted { $0.alert.ts > $1.alert.ts }.prefix(limit)
+        let newest = merged.sorted { $0.alert.vectorTime > $1.alert.vectorTime }.prefix(limit)
         var text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n\n"
         text += AlertsCommand.render(newest.map(\.alert), daemons: newest.map(\.endpoint))
         if !shifts.isEmpty { text += "\n" + AlertsCommand.renderShifts(shifts.sorted { $0.detected > $1.detected }) }

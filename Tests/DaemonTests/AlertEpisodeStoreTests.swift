@@ -1,3 +1,4 @@
+import Alerts
 import Daemon
 import Foundation
 import Testing
@@ -37,7 +38,7 @@ import Wire
     }
 
     /// The stored alerts of stream `s`, newest first.
-    static func stored(_ harness: DaemonHarness) throws -> [AlertRecord] {
+    static func stored(_ harness: DaemonHarness) throws -> [Alert] {
         try harness.client.alerts(stream: "s", since: nil, limit: 1000).alerts
     }
 
@@ -72,10 +73,10 @@ import Wire
         #expect(rows.count == rowsBefore + 1)
         let episode = try #require(rows.first)
         #expect(episode.episodeCount == 35)
-        #expect(try #require(episode.lastReceivedAt) >= episode.receivedAt)
-        #expect(try #require(episode.lastTs) >= episode.ts)
-        #expect(try #require(episode.maxScore) >= episode.score)
-        #expect(try #require(episode.maxSeverity) >= episode.severity)
+        #expect(try #require(episode.episode?.lastReceiveTime) >= episode.receiveTime)
+        #expect(try #require(episode.episode?.lastVectorTime) >= episode.vectorTime)
+        #expect(try #require(episode.episode?.maxScore) >= episode.anomalyScore)
+        #expect(try #require(episode.episode?.maxSeverity) >= episode.severity)
         #expect(episode.severity > 1)
         first.stop()
 
@@ -98,7 +99,10 @@ import Wire
             ((try? Self.stored(harness).count) ?? 0) >= rowsBefore + 8
         }
         let rows = try Self.stored(harness)
-        #expect(rows.allSatisfy { $0.episodeCount == 1 && $0.lastReceivedAt == $0.receivedAt && $0.maxScore == $0.score })
+        #expect(
+            rows.allSatisfy {
+                $0.episodeCount == 1 && $0.episode?.lastReceiveTime == $0.receiveTime && $0.episode?.maxScore == $0.anomalyScore
+            })
         harness.stop()
     }
 }

@@ -126,8 +126,8 @@ struct DetectionScores: CustomStringConvertible {
             .split(whereSeparator: \.isNewline).compactMap { Int($0) }
         #expect(labels.count == test.count)
         var byDetector: [String: Set<Int>] = [:]
-        for alert in alerts where alert.ts >= start {
-            let index = Int(((alert.ts - start) / step).rounded())
+        for alert in alerts where alert.vectorTime >= start {
+            let index = Int(((alert.vectorTime - start) / step).rounded())
             if index >= 0 && index < test.count { byDetector[alert.detector, default: []].insert(index) }
         }
         let union = byDetector.values.reduce(into: Set<Int>()) { $0.formUnion($1) }

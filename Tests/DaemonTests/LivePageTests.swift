@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Store
 import Testing
@@ -156,7 +157,7 @@ import Wire
             training: hostile)
         var scores = RecentScores()
         scores.record(detector: "ae", times: (0..<10).map { 1_700_000_000 + Double($0) }, scores: [0.1, 0.2, 0.9] + [Float](repeating: 0.3, count: 7), threshold: 0.5)
-        let alert = NewAlert(
+        let alert = Alert(
             stream: hostile, vectorTime: 1_700_000_002, receiveTime: 1_700_000_002, detector: "ae", anomalyScore: 0.9,
             threshold: 0.5, modelVersion: 2, topFeatures: [FeatureContribution(feature: 1, share: 1)])
         let snapshot = StatusSnapshot(status: status, recentScores: [hostile: scores], recentAlerts: [alert])

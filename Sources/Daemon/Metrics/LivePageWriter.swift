@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Report
 import Store
@@ -158,7 +159,7 @@ enum LivePageWriter {
             columns: columns, rows: rows)
     }
 
-    static func alertTable(_ alerts: [NewAlert]) -> ReportTable {
+    static func alertTable(_ alerts: [Alert]) -> ReportTable {
         let columns = [
             ReportColumn("vector time (UTC)"), ReportColumn("stream"), ReportColumn("detector"),
             ReportColumn("anomaly score", numeric: true), ReportColumn("threshold", numeric: true),

@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Store
 import Wire
@@ -12,7 +13,7 @@ struct StatusSnapshot: Sendable {
     var recentScores: [String: RecentScores] = [:]
     /// The last alerts stored (an episode's first), oldest first, at most
     /// `StreamPipeline.recentAlertCapacity`; empty when no reader asked for them.
-    var recentAlerts: [NewAlert] = []
+    var recentAlerts: [Alert] = []
 
     /// Streams the live page draws charts for, at most this many.
     static let maximumChartedStreams = 24
