@@ -34,16 +34,19 @@ let package = Package(
         .target(name: "Detectors", dependencies: ["Tensor"], swiftSettings: strict),
         // A Swift wrapper over libzmq's C API.
         .target(name: "ZeroMQ", dependencies: ["CZeroMQ"], swiftSettings: strict),
+        // The alert: one record from scoring through the store to the wire, and its top features.
+        // A leaf, so both Store and Wire use it without depending on each other.
+        .target(name: "Alerts", swiftSettings: strict),
         // The wire format (publisher to aed) and the control messages (aectl to aed).
         // (It names detectors and their diagnostics with the Detectors' own types.)
-        .target(name: "Wire", dependencies: ["ZeroMQ", "Detectors"], swiftSettings: strict),
+        .target(name: "Wire", dependencies: ["ZeroMQ", "Detectors", "Alerts"], swiftSettings: strict),
         // The SQLite store: models, thresholds, training runs, alerts.
         .target(
             name: "Store",
             dependencies: [
                 // Detectors' vocabulary (`TrainingOutcome`) names what the store keeps; Tensor's
-                // FNV-1a is the model checksum.
-                "Detectors", "Tensor",
+                // FNV-1a is the model checksum; Alerts holds the alert it stores.
+                "Detectors", "Tensor", "Alerts",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The system SQLite GRDB runs on, for `sqlite3_system_errno` (why a write failed).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -53,7 +56,7 @@ let package = Package(
         .target(
             name: "Daemon",
             dependencies: [
-                "Tensor", "Detectors", "ZeroMQ", "Wire", "Store", "Report",
+                "Tensor", "Detectors", "ZeroMQ", "Wire", "Store", "Alerts", "Report",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -70,7 +73,7 @@ let package = Package(
         .target(
             name: "AECTLKit",
             dependencies: [
-                "Wire", "ZeroMQ", "Detectors", "Tensor",
+                "Wire", "Alerts", "ZeroMQ", "Detectors", "Tensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -91,7 +94,7 @@ let package = Package(
             path: "Benchmarks/aed-bench-score", swiftSettings: strict),
         // Store benchmark: alerts committed per second, model save and load time.
         .executableTarget(
-            name: "aed-bench-store", dependencies: ["Store", "Tensor"], path: "Benchmarks/aed-bench-store",
+            name: "aed-bench-store", dependencies: ["Store", "Alerts", "Tensor"], path: "Benchmarks/aed-bench-store",
             swiftSettings: strict),
         // Wire decode and transport throughput beside the Python peer.
         .executableTarget(
@@ -105,7 +108,7 @@ let package = Package(
         // Test helpers (Tests/Helpers), run as processes by the tests.
         // Writes alert batches and reports each commit; StoreTests SIGKILLs it mid-write.
         .executableTarget(
-            name: "aed-store-crashtest", dependencies: ["Store"], path: "Tests/Helpers/aed-store-crashtest",
+            name: "aed-store-crashtest", dependencies: ["Store", "Alerts"], path: "Tests/Helpers/aed-store-crashtest",
             swiftSettings: strict),
         // Prints the OpenBLAS kernel in use and checks sgemm under it; TensorTests runs it.
         .executableTarget(
@@ -114,13 +117,14 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], swiftSettings: strict),
         .testTarget(name: "DetectorsTests", dependencies: ["Detectors", "Tensor"], swiftSettings: strict),
         .testTarget(name: "ZeroMQTests", dependencies: ["ZeroMQ"], swiftSettings: strict),
-        .testTarget(name: "WireTests", dependencies: ["Wire", "ZeroMQ", "Tensor"], swiftSettings: strict),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Detectors"], swiftSettings: strict),
+        .testTarget(name: "AlertsTests", dependencies: ["Alerts"], swiftSettings: strict),
+        .testTarget(name: "WireTests", dependencies: ["Wire", "Alerts", "ZeroMQ", "Tensor"], swiftSettings: strict),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Alerts", "Detectors"], swiftSettings: strict),
         .testTarget(
             name: "DaemonTests",
-            dependencies: ["Daemon", "AECTLKit", "Wire", "ZeroMQ", "Store", "Detectors", "Tensor"],
+            dependencies: ["Daemon", "AECTLKit", "Wire", "ZeroMQ", "Store", "Alerts", "Detectors", "Tensor"],
             swiftSettings: strict),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Detectors", "Tensor"], swiftSettings: strict),
-        .testTarget(name: "AECTLTests", dependencies: ["AECTLKit", "Wire"], swiftSettings: strict),
+        .testTarget(name: "AECTLTests", dependencies: ["AECTLKit", "Wire", "Alerts"], swiftSettings: strict),
     ]
 )

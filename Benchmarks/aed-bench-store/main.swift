@@ -8,6 +8,7 @@
 //    The Store does not depend on the tensor engine, so the weight blob is random Float32 data
 //    of exactly the parameter count of those architectures plus a per-tensor name header, the
 //    size the engine's checkpoint has; the store treats it as opaque bytes either way.
+import Alerts
 import Foundation
 import Store
 import Tensor
@@ -72,7 +73,7 @@ do {
         let batches = (0..<(total / batchSize)).map { batch in
             (0..<batchSize).map { index in
                 let time = 1.7e9 + Double(batch * batchSize + index) * 0.001
-                return NewAlert(
+                return Alert(
                     stream: "bench", vectorTime: time, receiveTime: time, detector: "ae",
                     anomalyScore: 3.0 + Double(index % 17), threshold: 2.5, modelVersion: 1,
                     topFeatures: features)

@@ -1,3 +1,4 @@
+import Alerts
 import ArgumentParser
 import Foundation
 import Wire
@@ -95,7 +96,7 @@ public struct AlertsCommand: ParsableCommand {
     /// severity, the number of crossings (COUNT) and the time of the last one (LAST, `-` for
     /// an episode of one).
     /// With `daemons` (one control endpoint per alert), a DAEMON column names where each came from.
-    public static func render(_ alerts: [AlertRecord], daemons: [String]? = nil) -> String {
+    public static func render(_ alerts: [Alert], daemons: [String]? = nil) -> String {
         guard !alerts.isEmpty else { return "no alerts\n" }
         let formatter = ISO8601DateFormatter()
         var header = [
@@ -103,13 +104,14 @@ public struct AlertsCommand: ParsableCommand {
         ]
         if daemons != nil { header.append("DAEMON") }
         let rows = alerts.enumerated().map { index, alert -> [String] in
-            let count = alert.episodeCount ?? 1
-            let last = count > 1 ? alert.lastTs.map { formatter.string(from: Date(timeIntervalSince1970: $0)) } : nil
+            // An aed that did not store episodes sends none: an episode of one.
+            let count = alert.episodeCount
+            let last = count > 1 ? alert.episode.map { formatter.string(from: Date(timeIntervalSince1970: $0.lastVectorTime)) } : nil
             return [
-                formatter.string(from: Date(timeIntervalSince1970: alert.ts)), alert.stream, alert.detector,
-                StatusTable.number(alert.score), StatusTable.number(alert.threshold),
+                formatter.string(from: Date(timeIntervalSince1970: alert.vectorTime)), alert.stream, alert.detector,
+                StatusTable.number(alert.anomalyScore), StatusTable.number(alert.threshold),
                 String(format: "%.2f", alert.severity), "\(count)", last ?? "-", "v\(alert.modelVersion)",
-                alert.topFeatures.map { "f\($0.index) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", "),
+                alert.topFeatures.map { "f\($0.feature) \(Int(($0.share * 100).rounded()))%" }.joined(separator: ", "),
             ] + (daemons.map { index < $0.count ? [$0[index]] : ["-"] } ?? [])
         }
         return StatusTable.table(header: header, rows: rows).joined(separator: "\n") + "\n"

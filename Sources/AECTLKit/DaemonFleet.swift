@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Wire
 
@@ -77,8 +78,7 @@ public enum DaemonFleet {
                 summary.append(
                     "  \(answer.endpoint)  aed \(status.daemon.version) pid \(status.daemon.pid), \(names.count) stream(s)"
                         + (names.isEmpty ? "" : ": " + names.joined(separator: ", ")))
-                let details = try? JSONDecoder().decode(StatusDetails.self, from: Data(frame))
-                sections.append("== \(answer.endpoint)\n" + StatusTable.render(status, details: details, now: now))
+                sections.append("== \(answer.endpoint)\n" + StatusTable.render(status, now: now))
             }
         }
         var lines = ["daemons (\(answers.count)):"] + summary
@@ -95,7 +95,7 @@ public enum DaemonFleet {
     /// the daemons that did not answer named first.
     public static func renderAlerts(_ answers: [Answer], limit: Int) -> String {
         var lines: [String] = []
-        var merged: [(endpoint: String, alert: AlertRecord)] = []
+        var merged: [(endpoint: String, alert: Alert)] = []
         var shifts: [LevelShift] = []
         for answer in answers {
             switch answer.reply {
@@ -110,7 +110,7 @@ public enum DaemonFleet {
                 shifts += reply.shifts ?? []
             }
         }
-        let newest = merged.sorted { $0.alert.ts > $1.alert.ts }.prefix(limit)
+        let newest = merged.sorted { $0.alert.vectorTime > $1.alert.vectorTime }.prefix(limit)
         var text = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n\n"
         text += AlertsCommand.render(newest.map(\.alert), daemons: newest.map(\.endpoint))
         if !shifts.isEmpty { text += "\n" + AlertsCommand.renderShifts(shifts.sorted { $0.detected > $1.detected }) }

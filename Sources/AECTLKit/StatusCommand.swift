@@ -37,7 +37,6 @@ public struct StatusCommand: ParsableCommand {
             printOut(String(decoding: frame, as: UTF8.self) + "\n")
             return
         }
-        let details = try? JSONDecoder().decode(StatusDetails.self, from: Data(frame))
-        printOut(StatusTable.render(status, details: details))
+        printOut(StatusTable.render(status))
     }
 }

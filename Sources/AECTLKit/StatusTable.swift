@@ -28,7 +28,7 @@ public enum StatusTable {
     }
 
     /// The human-readable status: a header line, one block per stream.
-    public static func render(_ status: StatusReply, details: StatusDetails?, now: Double = Date().timeIntervalSince1970) -> String {
+    public static func render(_ status: StatusReply, now: Double = Date().timeIntervalSince1970) -> String {
         var lines: [String] = []
         let d = status.daemon
         lines.append(
@@ -41,10 +41,10 @@ public enum StatusTable {
         if let curve = d.curve { lines.append(curveLine(curve, now: now)) }
         lines.append(
             "ingest \((d.endpoints.ingest + d.endpoints.connect).joined(separator: " "))  received \(status.ingest.received)  scored \(status.ingest.scored)  rejected \(status.ingest.rejected.values.reduce(0, +))"
-                + (details?.alertsWritten.map { "  alerts stored \($0)" } ?? "")
+                + (status.alertsWritten.map { "  alerts stored \($0)" } ?? "")
                 + backlog(status.ingest)
-                + ((details?.alertsDropped ?? 0) > 0 ? "  alerts lost \(details?.alertsDropped ?? 0)" : ""))
-        if let unattributed = details?.unattributedRejections, !unattributed.isEmpty {
+                + ((status.alertsDropped ?? 0) > 0 ? "  alerts lost \(status.alertsDropped ?? 0)" : ""))
+        if let unattributed = status.unattributedRejections, !unattributed.isEmpty {
             lines.append("unattributed rejections: \(reasons(unattributed))")
         }
         if status.streams.isEmpty {
@@ -58,18 +58,17 @@ public enum StatusTable {
         ]
         var rows: [[String]] = []
         for stream in status.streams {
-            let extra = details?.streams.first { $0.name == stream.name }
-            let buffer = extra?.bufferCapacity.map { "\(stream.bufferSize)/\($0)" } ?? "\(stream.bufferSize)"
+            let buffer = stream.bufferCapacity.map { "\(stream.bufferSize)/\($0)" } ?? "\(stream.bufferSize)"
             var state = stream.state.rawValue
-            if stream.state == .warming, let minimum = extra?.minimumSamples {
+            if stream.state == .warming, let minimum = stream.minimumSamples {
                 state += " (\(min(100, stream.bufferSize * 100 / max(minimum, 1)))%)"
             }
             rows.append([
                 stream.name, state, stream.dimension.map(String.init) ?? "-", "\(stream.received)", "\(stream.scored)",
                 "\(stream.rejected.values.reduce(0, +))", "\(stream.gaps)",
-                extra?.scoredRate.map { String(format: "%.0f", $0) } ?? "-",
-                extra?.latency.map { $0 > 0 ? String(format: "%.2f ms", $0 * 1000) : "-" } ?? "-", buffer, "\(stream.alerts)",
-                recentRate(extra),
+                stream.scoredRate.map { String(format: "%.0f", $0) } ?? "-",
+                stream.latency.map { $0 > 0 ? String(format: "%.2f ms", $0 * 1000) : "-" } ?? "-", buffer, "\(stream.alerts)",
+                recentRate(stream),
             ])
         }
         lines.append(contentsOf: table(header: header, rows: rows))
@@ -77,19 +76,18 @@ public enum StatusTable {
         let modelHeader = ["STREAM", "DETECTOR", "VERSION", "AGE", "TRAIN LOSS", "VAL LOSS", "THRESHOLD", "FPR", "ALERTS", "LAST RUN"]
         var modelRows: [[String]] = []
         for stream in status.streams {
-            let extra = details?.streams.first { $0.name == stream.name }
             var detectors = Set(stream.models.map(\.detector))
-            for run in extra?.runs ?? [] { detectors.insert(run.detector) }
+            for run in stream.runs ?? [] { detectors.insert(run.detector) }
             for detector in detectors.sorted() {
                 let model = stream.models.first { $0.detector == detector }
-                let run = extra?.runs?.first { $0.detector == detector }
+                let run = stream.runs?.first { $0.detector == detector }
                 var last = run.map { $0.outcome.rawValue + ($0.reason.map { ": \($0)" } ?? "") + " \(ago($0.finished, now: now))" } ?? "-"
                 if stream.state == .training { last = "running; " + last }
                 modelRows.append([
                     stream.name, detector, model.map { "v\($0.version)" } ?? "-",
                     model.map { ago($0.created, now: now) } ?? "-", number(model?.trainLoss), number(model?.validationLoss),
                     number(model?.threshold?.value), model?.threshold.map { "\($0.targetFalsePositiveRate)" } ?? "-",
-                    "\(extra?.alertsByDetector?[detector] ?? 0)" + ((extra?.episodes?[detector]).map { " (\($0) episodes)" } ?? ""),
+                    "\(stream.alertsByDetector?[detector] ?? 0)" + ((stream.episodes?[detector]).map { " (\($0) episodes)" } ?? ""),
                     last,
                 ])
             }
@@ -97,17 +95,16 @@ public enum StatusTable {
         if !modelRows.isEmpty { lines.append(contentsOf: table(header: modelHeader, rows: modelRows)) }
         var eventLines: [String] = []
         for stream in status.streams {
-            guard let extra = details?.streams.first(where: { $0.name == stream.name }) else { continue }
             var notes: [String] = []
-            if let shift = extra.lastShift {
+            if let shift = stream.lastShift {
                 let moved = shift.features.prefix(3).map { "f\($0.index) \(String(format: "%+.1f", $0.sigmas))σ" }.joined(separator: ", ")
                 notes.append(
-                    "\(extra.shifts ?? 1) level shift(s), last \(ago(shift.detected, now: now)) (\(moved.isEmpty ? "no single feature moved" : moved)), "
+                    "\(stream.shifts ?? 1) level shift(s), last \(ago(shift.detected, now: now)) (\(moved.isEmpty ? "no single feature moved" : moved)), "
                         + (shift.adopted ? "adopted" : "open: aectl retrain --accept-shift \(stream.name)"))
             }
-            if let future = extra.futureTimestamps, future > 0 { notes.append("\(future) vectors stamped in the future (scored at receive time)") }
-            if let duplicates = extra.duplicates, duplicates > 0 { notes.append("\(duplicates) duplicate or old seq") }
-            if let restarts = extra.sequenceRestarts, restarts > 0 { notes.append("\(restarts) publisher restart(s) seen in seq") }
+            if let future = stream.futureTimestamps, future > 0 { notes.append("\(future) vectors stamped in the future (scored at receive time)") }
+            if let duplicates = stream.duplicates, duplicates > 0 { notes.append("\(duplicates) duplicate or old seq") }
+            if let restarts = stream.sequenceRestarts, restarts > 0 { notes.append("\(restarts) publisher restart(s) seen in seq") }
             if !notes.isEmpty { eventLines.append("  \(stream.name): " + notes.joined(separator: "; ")) }
         }
         if !eventLines.isEmpty {
@@ -184,11 +181,11 @@ public enum StatusTable {
     }
 
     /// "2.1% of 1440 (target 1%)": the recent alert rate next to the target.
-    static func recentRate(_ extra: StatusDetails.StreamDetails?) -> String {
-        guard let rate = extra?.recentAlertRate else { return "-" }
+    static func recentRate(_ stream: StreamStatus) -> String {
+        guard let rate = stream.recentAlertRate else { return "-" }
         var text = String(format: "%.1f%%", 100 * rate)
-        if let vectors = extra?.recentAlertVectors { text += " of \(vectors)" }
-        if let target = extra?.targetFalsePositiveRate { text += " (target \(String(format: "%g", 100 * target))%)" }
+        if let vectors = stream.recentAlertVectors { text += " of \(vectors)" }
+        if let target = stream.targetFalsePositiveRate { text += " (target \(String(format: "%g", 100 * target))%)" }
         return text
     }
 

@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 
 extension FeatureContribution {
@@ -19,14 +20,22 @@ extension FeatureContribution {
         return text
     }
 
-    /// Decodes the JSON written by `json(_:)`.
+    /// Decodes the JSON written by `json(_:)` (the stored key is `feature`, not the wire's `index`).
     ///
     /// - Throws: `StoreError.corruptRecord` when the text is not such an array.
     static func decode(json text: String) throws -> [FeatureContribution] {
         do {
-            return try JSONDecoder().decode([FeatureContribution].self, from: Data(text.utf8))
+            return try JSONDecoder().decode([Stored].self, from: Data(text.utf8)).map {
+                FeatureContribution(feature: $0.feature, share: $0.share)
+            }
         } catch {
             throw StoreError.corruptRecord("alerts.top_features is not a feature list: \(text)")
         }
+    }
+
+    /// A contribution as the `alerts.top_features` column keeps it.
+    private struct Stored: Decodable {
+        var feature: Int
+        var share: Double
     }
 }

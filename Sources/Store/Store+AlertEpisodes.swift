@@ -1,3 +1,4 @@
+import Alerts
 import GRDB
 
 extension Store {
@@ -45,13 +46,6 @@ extension Store {
         ])
         try statement.execute()
         return db.changesCount == 1
-    }
-
-    /// The episode of an alert that stands alone: count 1, its own times, score and severity.
-    static func singleEpisode(_ alert: NewAlert) -> AlertEpisode {
-        AlertEpisode(
-            count: 1, lastVectorTime: alert.vectorTime, lastReceiveTime: alert.receiveTime,
-            maxScore: alert.anomalyScore, maxSeverity: alert.severity)
     }
 
     /// Refuses an episode count below 1 and NaN times, scores or severities.

@@ -1,3 +1,4 @@
+import Alerts
 import GRDB
 
 extension Store {
@@ -19,7 +20,7 @@ extension Store {
     ///   `StoreError.invalidArgument` (NaN score, threshold or time; a non-finite share; an
     ///   episode count below 1), `StoreError.readOnly`, or GRDB's `DatabaseError` (disk full, I/O).
     @discardableResult
-    public func recordAlerts(_ alerts: [NewAlert], extendingEpisodes updates: [AlertEpisodeUpdate] = []) throws
+    public func recordAlerts(_ alerts: [Alert], extendingEpisodes updates: [AlertEpisodeUpdate] = []) throws
         -> [Int64]
     {
         guard !alerts.isEmpty || !updates.isEmpty else { return [] }
@@ -40,7 +41,7 @@ extension Store {
                     SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM streams WHERE name = ?
                     """)
                 for alert in alerts {
-                    let episode = alert.episode ?? Self.singleEpisode(alert)
+                    let episode = alert.episodeOrSingle
                     statement.setUncheckedArguments([
                         alert.vectorTime, alert.receiveTime, alert.detector, alert.anomalyScore,
                         alert.threshold, alert.severity, alert.modelVersion,
@@ -139,7 +140,7 @@ extension Store {
     }
 
     static func decodeAlert(_ row: Row) throws -> AlertRecord {
-        var alert = NewAlert(
+        var alert = Alert(
             stream: try row.decode(atIndex: 1), vectorTime: try row.decode(atIndex: 2),
             receiveTime: try row.decode(atIndex: 3), detector: try row.decode(atIndex: 4),
             anomalyScore: try row.decode(atIndex: 5), threshold: try row.decode(atIndex: 6),
@@ -155,7 +156,7 @@ extension Store {
         return AlertRecord(id: try row.decode(atIndex: 0), alert: alert)
     }
 
-    static func validate(_ alert: NewAlert) throws {
+    static func validate(_ alert: Alert) throws {
         let numbers = [
             ("vectorTime", alert.vectorTime), ("receiveTime", alert.receiveTime),
             ("anomalyScore", alert.anomalyScore), ("threshold", alert.threshold),

@@ -1,82 +1,17 @@
-/// One alert, as published on `alerts.<stream>`, stored, and returned by `{"cmd": "alerts"}`.
-public struct AlertRecord: Codable, Sendable, Equatable {
-    /// Stream name.
-    public var stream: String
-    /// The vector's timestamp, seconds since the Unix epoch (receive time if none was sent).
-    public var ts: Double
-    /// When aed received the vector, seconds since the Unix epoch.
-    public var receivedAt: Double
-    /// Detector name (`ae`, `vae`, ...).
-    public var detector: String
-    /// The anomaly score (higher = more anomalous).
-    public var score: Double
-    /// The threshold it crossed.
-    public var threshold: Double
-    /// `score / threshold` (> 1 for an alert).
-    public var severity: Double
-    /// The version of the model that scored it.
-    public var modelVersion: Int
-    /// The features contributing most to the score, largest share first.
-    public var topFeatures: [FeatureContribution]
-    /// Threshold crossings of this stream and detector grouped into this alert's episode, >= 1
-    /// (this alert is the first; nil from an aed before episodes were stored).
-    public var episodeCount: Int?
-    /// The episode's newest crossing: its vector timestamp and receive time, seconds since the
-    /// Unix epoch (equal to `ts` and `receivedAt` for an episode of one).
-    public var lastTs: Double?
-    public var lastReceivedAt: Double?
-    /// The episode's largest anomaly score and largest severity.
-    public var maxScore: Double?
-    public var maxSeverity: Double?
-
-    /// Creates an alert record; the episode fields default to nil (unknown).
-    public init(stream: String, ts: Double, receivedAt: Double, detector: String, score: Double,
-                threshold: Double, severity: Double, modelVersion: Int, topFeatures: [FeatureContribution],
-                episodeCount: Int? = nil, lastTs: Double? = nil, lastReceivedAt: Double? = nil,
-                maxScore: Double? = nil, maxSeverity: Double? = nil) {
-        self.stream = stream
-        self.ts = ts
-        self.receivedAt = receivedAt
-        self.detector = detector
-        self.score = score
-        self.threshold = threshold
-        self.severity = severity
-        self.modelVersion = modelVersion
-        self.topFeatures = topFeatures
-        self.episodeCount = episodeCount
-        self.lastTs = lastTs
-        self.lastReceivedAt = lastReceivedAt
-        self.maxScore = maxScore
-        self.maxSeverity = maxSeverity
-    }
-}
-
-/// One feature's share of an anomaly score.
-public struct FeatureContribution: Codable, Sendable, Equatable {
-    /// Feature index, 0-based.
-    public var index: Int
-    /// Its share of the score, in [0, 1].
-    public var share: Double
-
-    /// Creates a contribution.
-    public init(index: Int, share: Double) {
-        self.index = index
-        self.share = share
-    }
-}
+import Alerts
 
 /// The reply to `{"cmd": "alerts"}`.
 public struct AlertsReply: Codable, Sendable, Equatable {
     /// Always true in a success reply.
     public var ok: Bool
-    /// Alerts, newest first.
-    public var alerts: [AlertRecord]
+    /// Alerts, newest first, each with its episode (an episode of one included).
+    public var alerts: [Alert]
     /// Level shifts recorded in the same range (stream, `since`), newest first; absent from
     /// daemons older than the `shifts` table.
     public var shifts: [LevelShift]?
 
     /// Creates an alerts reply.
-    public init(alerts: [AlertRecord], shifts: [LevelShift]? = nil) {
+    public init(alerts: [Alert], shifts: [LevelShift]? = nil) {
         self.ok = true
         self.alerts = alerts
         self.shifts = shifts

@@ -1,8 +1,10 @@
 import Detectors
-/// The reply to `{"cmd": "status"}`: the daemon, ingest counters and every stream.
+/// The reply to `{"cmd": "status"}`: the daemon, ingest counters and every stream; the one type
+/// the daemon builds and encodes and `aectl` decodes.
 ///
-/// Every part is optional or defaulted so the daemon can fill what it knows and older clients
-/// keep reading newer replies (unknown keys are ignored).
+/// Every part the daemon added after the first release is optional, so `aectl` still reads an
+/// older daemon's reply (a missing key is nil), and older clients keep reading newer replies
+/// (unknown keys are ignored). The daemon fills every key it knows.
 public struct StatusReply: Codable, Sendable, Equatable {
     /// Always true in a success reply.
     public var ok: Bool
@@ -12,13 +14,28 @@ public struct StatusReply: Codable, Sendable, Equatable {
     public var ingest: IngestStatus
     /// One entry per known stream, by name.
     public var streams: [StreamStatus]
+    /// Messages rejected before a stream could be named, by reason; nil from older daemons.
+    public var unattributedRejections: [String: Int]?
+    /// Alerts committed to SQLite; nil from older daemons.
+    public var alertsWritten: Int?
+    /// Alerts lost: store errors or a full writer queue; nil from older daemons.
+    public var alertsDropped: Int?
+    /// The stream being trained now, if any.
+    public var training: String?
 
     /// Creates a status reply.
-    public init(daemon: DaemonStatus, ingest: IngestStatus, streams: [StreamStatus]) {
+    public init(
+        daemon: DaemonStatus, ingest: IngestStatus, streams: [StreamStatus], unattributedRejections: [String: Int]? = nil,
+        alertsWritten: Int? = nil, alertsDropped: Int? = nil, training: String? = nil
+    ) {
         self.ok = true
         self.daemon = daemon
         self.ingest = ingest
         self.streams = streams
+        self.unattributedRejections = unattributedRejections
+        self.alertsWritten = alertsWritten
+        self.alertsDropped = alertsDropped
+        self.training = training
     }
 }
 
@@ -197,7 +214,7 @@ public struct StorageStatus: Codable, Sendable, Equatable {
     public var pendingAlerts: Int?
     /// Alerts the database never took: dropped from a full pending queue (the oldest first), or
     /// still pending when aed stopped; nil from older daemons. They are also counted in the
-    /// status document's `alertsDropped`.
+    /// status reply's `alertsDropped`.
     public var droppedAlerts: Int?
 
     /// Creates the storage part.
@@ -293,49 +310,6 @@ public enum StreamState: String, Codable, Sendable, CaseIterable {
     case scoring
     /// Scoring (if it has a model) while a retrain runs.
     case training
-}
-
-/// One stream's status.
-public struct StreamStatus: Codable, Sendable, Equatable {
-    /// Stream name.
-    public var name: String
-    /// Features per vector, nil until fixed.
-    public var dimension: Int?
-    /// Life-cycle state.
-    public var state: StreamState
-    /// Vectors received.
-    public var received: Int
-    /// Vectors scored.
-    public var scored: Int
-    /// Rejections by reason name.
-    public var rejected: [String: Int]
-    /// Sequence gaps seen (missing `seq` numbers).
-    public var gaps: Int
-    /// Alerts raised.
-    public var alerts: Int
-    /// Vectors in the retrain buffer.
-    public var bufferSize: Int
-    /// The active model per detector.
-    public var models: [ModelStatus]
-    /// The last training run, if any.
-    public var lastTrainingRun: TrainingRunStatus?
-
-    /// Creates a stream's status.
-    public init(name: String, dimension: Int? = nil, state: StreamState, received: Int = 0, scored: Int = 0,
-                rejected: [String: Int] = [:], gaps: Int = 0, alerts: Int = 0, bufferSize: Int = 0,
-                models: [ModelStatus] = [], lastTrainingRun: TrainingRunStatus? = nil) {
-        self.name = name
-        self.dimension = dimension
-        self.state = state
-        self.received = received
-        self.scored = scored
-        self.rejected = rejected
-        self.gaps = gaps
-        self.alerts = alerts
-        self.bufferSize = bufferSize
-        self.models = models
-        self.lastTrainingRun = lastTrainingRun
-    }
 }
 
 /// An active model of one detector.

@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Testing
 import Wire
@@ -74,10 +75,10 @@ import Wire
     }
 
     @Test func rendersATable() {
-        let alert = AlertRecord(
-            stream: "web-1", ts: 1_767_225_600, receivedAt: 1_767_225_600.1, detector: "vae", score: 30.5,
-            threshold: 25, severity: 1.22, modelVersion: 2,
-            topFeatures: [FeatureContribution(index: 7, share: 0.43), FeatureContribution(index: 2, share: 0.24)])
+        let alert = Alert(
+            stream: "web-1", vectorTime: 1_767_225_600, receiveTime: 1_767_225_600.1, detector: "vae", anomalyScore: 30.5,
+            threshold: 25, modelVersion: 2,
+            topFeatures: [FeatureContribution(feature: 7, share: 0.43), FeatureContribution(feature: 2, share: 0.24)])
         let text = AlertsCommand.render([alert])
         #expect(text.contains("2026-01-01T00:00:00Z"))
         #expect(text.contains("vae"))
@@ -88,13 +89,14 @@ import Wire
     }
 
     @Test func rendersEpisodeCountAndLastCrossing() throws {
-        var episode = AlertRecord(
-            stream: "web-1", ts: 1_767_225_600, receivedAt: 1_767_225_600.1, detector: "ae", score: 30.5,
-            threshold: 25, severity: 1.22, modelVersion: 2, topFeatures: [],
-            episodeCount: 42, lastTs: 1_767_225_660, lastReceivedAt: 1_767_225_660.1, maxScore: 80, maxSeverity: 3.2)
+        var episode = Alert(
+            stream: "web-1", vectorTime: 1_767_225_600, receiveTime: 1_767_225_600.1, detector: "ae", anomalyScore: 30.5,
+            threshold: 25, modelVersion: 2, topFeatures: [])
+        episode.episode = AlertEpisode(
+            count: 42, lastVectorTime: 1_767_225_660, lastReceiveTime: 1_767_225_660.1, maxScore: 80, maxSeverity: 3.2)
         var single = episode
-        single.episodeCount = 1
-        single.lastTs = single.ts
+        single.episode?.count = 1
+        single.episode?.lastVectorTime = single.vectorTime
         let lines = AlertsCommand.render([episode, single]).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
         let header = try #require(lines.first)
         let count = try #require(header.firstIndex(of: "COUNT"))
@@ -103,7 +105,7 @@ import Wire
         #expect(lines[2][count] == "1")
         #expect(lines[2][count + 1] == "-")
         // A reply from an aed that did not store episodes shows episodes of one.
-        episode.episodeCount = nil
+        episode.episode = nil
         #expect(AlertsCommand.render([episode]).split(separator: "\n")[1].split(separator: " ").map(String.init)[count] == "1")
     }
 

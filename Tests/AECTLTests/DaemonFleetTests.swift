@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Testing
 import Wire
@@ -7,10 +8,10 @@ import Wire
 /// `aectl --control E1,E2 alerts|status` merges several daemons; a daemon that does not answer
 /// is named and the others are still shown.
 @Suite struct DaemonFleetTests {
-    static func alert(_ stream: String, at ts: Double) -> AlertRecord {
-        AlertRecord(
-            stream: stream, ts: ts, receivedAt: ts, detector: "ae", score: 2, threshold: 1, severity: 2, modelVersion: 1,
-            topFeatures: [FeatureContribution(index: 0, share: 1)])
+    static func alert(_ stream: String, at ts: Double) -> Alert {
+        Alert(
+            stream: stream, vectorTime: ts, receiveTime: ts, detector: "ae", anomalyScore: 2, threshold: 1, modelVersion: 1,
+            topFeatures: [FeatureContribution(feature: 0, share: 1)])
     }
 
     static func frame(_ reply: AlertsReply) throws -> [UInt8] {

@@ -58,7 +58,7 @@ import Wire
             lastRefused: RefusedHandshakeStatus(
                 side: "ingest", reason: "unauthorized-key", endpoint: "tcp://0.0.0.0:7600", time: 90, clientKey: "abc",
                 clientAddress: "10.0.0.9"))
-        let text = StatusTable.render(reply, details: nil, now: 100)
+        let text = StatusTable.render(reply, now: 100)
         #expect(text.contains("curve: ingest on (2 keys), control off; refused 3 handshakes (ingest: unauthorized-key 3)"), "\(text)")
         #expect(text.contains("key abc from 10.0.0.9"))
     }

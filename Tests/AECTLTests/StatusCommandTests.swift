@@ -54,15 +54,22 @@ import Wire
                     lastTrainingRun: TrainingRunStatus(outcome: "trained", finished: 1_000)),
                 StreamStatus(name: "db-2", state: .warming, received: 5, bufferSize: 5),
             ])
-        let details = try JSONDecoder().decode(
-            StatusDetails.self,
-            from: Data("""
-                {"alertsWritten": 7, "streams": [{"name": "web-1", "scoredRate": 120.4, "latency": 0.00042, "bufferCapacity": 50000,
-                 "alertsByDetector": {"ae": 7}, "runs": [{"detector": "ae", "outcome": "ok", "started": 990,
-                 "finished": 1000, "samples": 990, "epochs": 12}]},
-                 {"name": "db-2", "minimumSamples": 2000, "bufferCapacity": 50000}]}
-                """.utf8))
-        let table = StatusTable.render(reply, details: details, now: 1_060)
+        // The keys a daemon adds beyond the first release's (an older daemon sends none of them).
+        var full = reply
+        full.alertsWritten = 7
+        full.streams[0].scoredRate = 120.4
+        full.streams[0].latency = 0.00042
+        full.streams[0].bufferCapacity = 50000
+        full.streams[0].alertsByDetector = ["ae": 7]
+        full.streams[0].runs = [
+            TrainingRunSummary(
+                detector: "ae", outcome: .trained, reason: nil, started: 990, finished: 1000, samples: 990, epochs: 12,
+                trainLoss: nil, validationLoss: nil, threshold: nil, heldOutFalsePositiveRate: nil, modelVersion: nil,
+                trigger: nil)
+        ]
+        full.streams[1].minimumSamples = 2000
+        full.streams[1].bufferCapacity = 50000
+        let table = StatusTable.render(full, now: 1_060)
         #expect(table.contains("aed 0.1.0  pid 42  up 61m"))
         #expect(table.contains("\nblas OpenBLAS 0.3.21 kernel SkylakeX, Intel(R) Xeon(R) Processor (kept SkylakeX)\n"))
         #expect(table.contains("alerts stored 7"))
@@ -75,8 +82,8 @@ import Wire
         #expect(table.contains("1.6500"))
         #expect(table.contains("ok 60s ago"))
         #expect(table.contains("dim 10"))
-        // Without details (an older daemon) it still renders.
-        #expect(StatusTable.render(reply, details: nil).contains("web-1"))
+        // Without those keys (an older daemon) it still renders.
+        #expect(StatusTable.render(reply).contains("web-1"))
     }
 
     @Test func aVAEsLatentSpaceIsShownAndACollapseIsAWarning() throws {
@@ -91,13 +98,13 @@ import Wire
                 ])
         }
         let partly = StatusTable.render(
-            reply(LatentHealth(klPerDimension: [0, 1.93, 0.001, 0], activity: [0, 0.7, 0.002, 0])), details: nil)
+            reply(LatentHealth(klPerDimension: [0, 1.93, 0.001, 0], activity: [0, 0.7, 0.002, 0])))
         #expect(partly.contains("VAE latent space"))
         #expect(partly.contains(
             "  two-clusters vae v2: 1 of 4 latent units active (KL 0.00 1.93 0.00 0.00 nats): posterior partly collapsed\n"))
-        let collapsed = StatusTable.render(reply(LatentHealth(klPerDimension: [0, 0], activity: [0, 0])), details: nil)
+        let collapsed = StatusTable.render(reply(LatentHealth(klPerDimension: [0, 0], activity: [0, 0])))
         #expect(collapsed.contains("two-clusters vae v2: WARNING: 0 of 2 latent units active"))
-        #expect(!StatusTable.render(reply(nil), details: nil).contains("latent"))
+        #expect(!StatusTable.render(reply(nil)).contains("latent"))
         // --json carries it, and a reply without it (an older daemon) decodes.
         let encoded = try JSONEncoder().encode(reply(LatentHealth(klPerDimension: [0.5], activity: [0.3])))
         let decoded = try JSONDecoder().decode(StatusReply.self, from: encoded)
@@ -111,12 +118,12 @@ import Wire
         var daemon = DaemonStatus(
             version: "0.1.0", uptimeSeconds: 100, pid: 42, endpoints: EndpointsStatus(control: "ipc://./state/control.sock"),
             storage: StorageStatus(walBytes: 1_572_864, lastCheckpoint: 1_000))
-        let healthy = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        let healthy = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), now: 1_060)
         #expect(healthy.contains("\nstorage: WAL 1.5 MiB, last checkpoint 60s ago, no write errors\n"))
 
         daemon.storage = StorageStatus(
             walBytes: 0, lastWriteError: StorageErrorStatus(message: "database or disk is full (SQLite error 13)", time: 1_050))
-        let failing = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        let failing = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), now: 1_060)
         #expect(
             failing.contains(
                 "\nstorage: WAL 0 B, last checkpoint none yet, last write error 10s ago: database or disk is full (SQLite error 13)\n"))
@@ -127,7 +134,7 @@ import Wire
             walBytes: 0,
             lastWriteError: StorageErrorStatus(message: "database or disk is full (SQLite error 13)", time: 1_056, cause: "disk full"),
             writesFailing: true, pendingAlerts: 120, droppedAlerts: 3)
-        let full = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        let full = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), now: 1_060)
         #expect(
             full.contains(
                 "\nstorage: WRITES FAILING: disk full (database or disk is full (SQLite error 13)) 4s ago; 120 alerts waiting, 3 dropped, WAL 0 B, last checkpoint none yet\n"
@@ -135,7 +142,7 @@ import Wire
         // After it recovered: the cause stays on record, the drops are counted.
         daemon.storage?.writesFailing = false
         daemon.storage?.pendingAlerts = 0
-        let recovered = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        let recovered = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), now: 1_060)
         #expect(
             recovered.contains(
                 "last write error 4s ago: disk full (database or disk is full (SQLite error 13)), 0 alerts waiting, 3 dropped\n"
@@ -146,10 +153,10 @@ import Wire
         let daemon = DaemonStatus(
             version: "0.1.0", uptimeSeconds: 100, pid: 42, endpoints: EndpointsStatus(ingest: ["tcp://127.0.0.1:7600"], control: "ipc://x"))
         let ingest = IngestStatus(received: 10, scored: 8, queuedMessages: 3, queuedBytes: 1_229, maxQueueBytes: 268_435_456)
-        let text = StatusTable.render(StatusReply(daemon: daemon, ingest: ingest, streams: []), details: nil)
+        let text = StatusTable.render(StatusReply(daemon: daemon, ingest: ingest, streams: []))
         #expect(text.contains("received 10  scored 8  rejected 0  backlog 3 messages (1.2 KiB of 256.0 MiB)"))
         // An older daemon's reply has no backlog: the line leaves it out.
-        let older = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(received: 10), streams: []), details: nil)
+        let older = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(received: 10), streams: []))
         #expect(!older.contains("backlog"))
         let decoded = try JSONDecoder().decode(IngestStatus.self, from: Data(#"{"received": 1, "scored": 0, "rejected": {}}"#.utf8))
         #expect(decoded.queuedMessages == nil && decoded.maxQueueBytes == nil)
@@ -162,7 +169,7 @@ import Wire
             """
         let reply = try JSONDecoder().decode(StatusReply.self, from: Data(json.utf8))
         #expect(reply.daemon.storage == nil)
-        #expect(!StatusTable.render(reply, details: nil).contains("storage:"))
+        #expect(!StatusTable.render(reply).contains("storage:"))
         // And a newer one round-trips its storage part.
         var newer = reply
         newer.daemon.storage = StorageStatus(
@@ -174,15 +181,15 @@ import Wire
     @Test func reloadIsOneLineAndAbsentFromOlderReplies() throws {
         var daemon = DaemonStatus(
             version: "0.1.0", uptimeSeconds: 100, pid: 42, endpoints: EndpointsStatus(control: "ipc://./state/control.sock"))
-        let none = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        let none = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), now: 1_060)
         #expect(!none.contains("reload:"))
 
         daemon.reload = ReloadStatus(lastApplied: 1_000, notReloaded: ["daemon.alert_publish"])
-        let applied = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        let applied = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), now: 1_060)
         #expect(applied.contains("\nreload: applied 60s ago (restart needed for daemon.alert_publish)\n"))
 
         daemon.reload?.lastFailure = ReloadFailureStatus(reason: "configuration key 'defaults.epochs' must be integer, found string", time: 1_050)
-        let failed = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), details: nil, now: 1_060)
+        let failed = StatusTable.render(StatusReply(daemon: daemon, ingest: IngestStatus(), streams: []), now: 1_060)
         #expect(
             failed.contains(
                 "\nreload: failed 10s ago, running configuration kept: configuration key 'defaults.epochs' must be integer, found string; last applied 60s ago (restart needed for daemon.alert_publish)\n"))

@@ -1,3 +1,4 @@
+import Alerts
 import Daemon
 import Foundation
 import Testing
@@ -18,7 +19,7 @@ import Wire
     /// The stream's alerts and episodes counted by the ingest thread so far (detector `ae`).
     static func counts(_ harness: DaemonHarness) throws -> (alerts: Int, episodes: Int, scored: Int) {
         let stream = try #require(try harness.document().streams.first { $0.name == "s" })
-        return (stream.alertsByDetector["ae"] ?? 0, stream.episodes["ae"] ?? 0, stream.scored)
+        return (stream.alertsByDetector?["ae"] ?? 0, stream.episodes?["ae"] ?? 0, stream.scored)
     }
 
     /// Publishes normal vectors one at a time until one is scored without an alert, so the
@@ -37,7 +38,7 @@ import Wire
     }
 
     /// The stored alerts of stream `s`, newest first.
-    static func stored(_ harness: DaemonHarness) throws -> [AlertRecord] {
+    static func stored(_ harness: DaemonHarness) throws -> [Alert] {
         try harness.client.alerts(stream: "s", since: nil, limit: 1000).alerts
     }
 
@@ -49,7 +50,7 @@ import Wire
         try Self.endOpenEpisode(first, seed: 43)
         try waitUntil(timeout: 10, "earlier alerts committed") {
             let document = try? first.document()
-            return document.map { $0.alertsWritten >= ($0.streams.first?.episodes["ae"] ?? 0) } ?? false
+            return document.map { ($0.alertsWritten ?? 0) >= ($0.streams.first?.episodes?["ae"] ?? 0) } ?? false
         }
         let rowsBefore = try Self.stored(first).count
         let before = try Self.counts(first)
@@ -72,10 +73,10 @@ import Wire
         #expect(rows.count == rowsBefore + 1)
         let episode = try #require(rows.first)
         #expect(episode.episodeCount == 35)
-        #expect(try #require(episode.lastReceivedAt) >= episode.receivedAt)
-        #expect(try #require(episode.lastTs) >= episode.ts)
-        #expect(try #require(episode.maxScore) >= episode.score)
-        #expect(try #require(episode.maxSeverity) >= episode.severity)
+        #expect(try #require(episode.episode?.lastReceiveTime) >= episode.receiveTime)
+        #expect(try #require(episode.episode?.lastVectorTime) >= episode.vectorTime)
+        #expect(try #require(episode.episode?.maxScore) >= episode.anomalyScore)
+        #expect(try #require(episode.episode?.maxSeverity) >= episode.severity)
         #expect(episode.severity > 1)
         first.stop()
 
@@ -98,7 +99,10 @@ import Wire
             ((try? Self.stored(harness).count) ?? 0) >= rowsBefore + 8
         }
         let rows = try Self.stored(harness)
-        #expect(rows.allSatisfy { $0.episodeCount == 1 && $0.lastReceivedAt == $0.receivedAt && $0.maxScore == $0.score })
+        #expect(
+            rows.allSatisfy {
+                $0.episodeCount == 1 && $0.episode?.lastReceiveTime == $0.receiveTime && $0.episode?.maxScore == $0.anomalyScore
+            })
         harness.stop()
     }
 }

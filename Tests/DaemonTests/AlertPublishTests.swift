@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Testing
 import Wire
@@ -36,14 +37,14 @@ import ZeroMQ
         let message = try #require(frames)
         #expect(message.count == 2)
         #expect(String(decoding: message[0], as: UTF8.self) == "alerts.s")
-        let alert = try JSONDecoder().decode(AlertRecord.self, from: Data(message[1]))
+        let alert = try JSONDecoder().decode(Alert.self, from: Data(message[1]))
         #expect(alert.stream == "s")
         #expect(alert.detector == "ae")
-        #expect(alert.score > alert.threshold)
-        #expect(abs(alert.severity - alert.score / alert.threshold) < 1e-9)
+        #expect(alert.anomalyScore > alert.threshold)
+        #expect(abs(alert.severity - alert.anomalyScore / alert.threshold) < 1e-9)
         #expect(alert.modelVersion == 1)
         #expect(alert.topFeatures.count == 3)
-        #expect(alert.topFeatures.allSatisfy { $0.share >= 0 && $0.share <= 1 && $0.index < 12 })
+        #expect(alert.topFeatures.allSatisfy { $0.share >= 0 && $0.share <= 1 && $0.feature < 12 })
 
         // The same alerts are in SQLite, readable through the control protocol.
         try waitUntil(timeout: 10, "alerts committed") {

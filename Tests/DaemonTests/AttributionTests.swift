@@ -42,7 +42,7 @@ import Wire
         let alerts = try harness.client.alerts(stream: "s", since: nil, limit: 100).alerts
         for detector in ["ae", "vae"] {
             let alert = try #require(alerts.last { $0.detector == detector })
-            #expect(alert.topFeatures.first?.index == 7, "\(detector): \(alert.topFeatures)")
+            #expect(alert.topFeatures.first?.feature == 7, "\(detector): \(alert.topFeatures)")
             #expect((alert.topFeatures.first?.share ?? 0) > 0.5, "\(detector): \(alert.topFeatures)")
         }
         harness.stop()

@@ -69,9 +69,9 @@ final class DaemonHarness {
         }
     }
 
-    /// The raw status JSON decoded as the daemon's full document.
-    func document() throws -> StatusDocument {
-        try JSONDecoder().decode(StatusDocument.self, from: Data(client.send(.status)))
+    /// The raw status JSON decoded as the daemon's full reply.
+    func document() throws -> StatusReply {
+        try JSONDecoder().decode(StatusReply.self, from: Data(client.send(.status)))
     }
 
     func stop() {

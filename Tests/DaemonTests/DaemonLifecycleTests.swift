@@ -45,10 +45,10 @@ import ZeroMQ
         #expect(after.streams[0].scored == 100)
         #expect(after.streams[0].state == .scoring)
         let document = try second.document()
-        #expect(document.streams[0].runs.map(\.finished) == runsBefore.map(\.finished))
+        #expect(document.streams[0].runs?.map(\.finished) == runsBefore?.map(\.finished))
         // The latent health came back from the store with the model and its run.
         #expect(after.streams[0].models.first { $0.detector == "vae" }?.latentHealth == health)
-        #expect(document.streams[0].runs.first { $0.detector == "vae" }?.latentHealth == health)
+        #expect(document.streams[0].runs?.first { $0.detector == "vae" }?.latentHealth == health)
         second.stop()
     }
 

@@ -113,9 +113,9 @@ struct DetectionScores: CustomStringConvertible {
         // Every threshold crossing is stored (no episodes): wait for the writer to commit them all.
         try waitUntil(timeout: 60, "all alerts committed") {
             guard let frame = try? client.send(.status),
-                let document = try? JSONDecoder().decode(StatusDocument.self, from: Data(frame))
+                let document = try? JSONDecoder().decode(StatusReply.self, from: Data(frame))
             else { return false }
-            return document.alertsWritten >= document.streams.reduce(0) { $0 + $1.alerts }
+            return (document.alertsWritten ?? 0) >= document.streams.reduce(0) { $0 + $1.alerts }
         }
 
         // 4. Read the alerts back with aectl and score them against the labels.
@@ -126,8 +126,8 @@ struct DetectionScores: CustomStringConvertible {
             .split(whereSeparator: \.isNewline).compactMap { Int($0) }
         #expect(labels.count == test.count)
         var byDetector: [String: Set<Int>] = [:]
-        for alert in alerts where alert.ts >= start {
-            let index = Int(((alert.ts - start) / step).rounded())
+        for alert in alerts where alert.vectorTime >= start {
+            let index = Int(((alert.vectorTime - start) / step).rounded())
             if index >= 0 && index < test.count { byDetector[alert.detector, default: []].insert(index) }
         }
         let union = byDetector.values.reduce(into: Set<Int>()) { $0.formUnion($1) }

@@ -37,7 +37,7 @@ import Wire
     }
 
     /// Every counter of `document` that has a metric, checked against `body`.
-    static func expectAgreement(_ body: String, _ document: StatusDocument) {
+    static func expectAgreement(_ body: String, _ document: StatusReply) {
         for stream in document.streams {
             let s = "stream=\"\(stream.name)\""
             #expect(sample(body, "aed_vectors_received_total{\(s)}") == Double(stream.received))
@@ -45,7 +45,7 @@ import Wire
             for (reason, count) in stream.rejected {
                 #expect(sample(body, "aed_vectors_rejected_total{\(s),reason=\"\(reason)\"}") == Double(count))
             }
-            for (detector, count) in stream.alertsByDetector {
+            for (detector, count) in stream.alertsByDetector ?? [:] {
                 #expect(sample(body, "aed_alerts_total{\(s),detector=\"\(detector)\"}") == Double(count))
             }
             for (detector, outcomes) in stream.trainingRuns ?? [:] {
@@ -60,7 +60,7 @@ import Wire
             }
             #expect(sample(body, "aed_retrain_buffer_vectors{\(s)}") == Double(stream.bufferSize))
         }
-        #expect(sample(body, "aed_alerts_written_total") == Double(document.alertsWritten))
+        #expect(sample(body, "aed_alerts_written_total") == Double(document.alertsWritten ?? 0))
     }
 
     /// `promtool check metrics` on `body`: exit status and output.

@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Store
 import Testing
@@ -6,8 +7,8 @@ import Testing
 
 /// The alert writer's pending queue: order, the bound (oldest dropped), folded episode growth.
 @Suite struct PendingWritesTests {
-    static func alert(_ time: Double) -> NewAlert {
-        NewAlert(
+    static func alert(_ time: Double) -> Alert {
+        Alert(
             stream: "s", vectorTime: time, receiveTime: time, detector: "ae", anomalyScore: 5, threshold: 1, modelVersion: 1,
             topFeatures: [])
     }

@@ -48,7 +48,7 @@ import Wire
         let again = try DaemonHarness(toml: toml, stateDirectory: state)
         let stored = try again.client.alerts(stream: "replay", since: nil, limit: 100_000).alerts
         again.stop()
-        let liveAlerts = Set(stored.filter { $0.receivedAt >= liveStart }.map(\.ts)).intersection(compared)
+        let liveAlerts = Set(stored.filter { $0.receiveTime >= liveStart }.map(\.vectorTime)).intersection(compared)
         for time in liveAlerts.symmetricDifference(replayAlerts).sorted() {
             let row = Int(((time - start) / 60).rounded())
             let score = row >= 0 && row < trace.scores.count ? trace.scores[row] : .nan

@@ -1,4 +1,5 @@
 import AECTLKit
+import Alerts
 import Daemon
 import Foundation
 import Testing
@@ -29,7 +30,7 @@ import ZeroMQ
         try harness.publish(stream: "ssl", values: anomaly, dimension: 12)
         try harness.waitForStatus { ($0.streams.first?.scored ?? 0) > scoredBefore }
         let deadline = Date().addingTimeInterval(30)
-        var alerts: [AlertRecord] = []
+        var alerts: [Alert] = []
         while Date() < deadline {
             alerts = try harness.client.alerts(stream: "ssl", since: nil, limit: 10).alerts
             if Set(alerts.map(\.detector)).count == 2 { break }

@@ -7,8 +7,8 @@ import Wire
 /// Storage health reaches the metrics: the WAL size, the last checkpoint, whether writes fail
 /// and the last refused write by cause, and the alerts waiting for the database.
 @Suite struct StorageMetricsTests {
-    static func document(_ storage: StorageStatus) -> StatusDocument {
-        StatusDocument(
+    static func document(_ storage: StorageStatus) -> StatusReply {
+        StatusReply(
             daemon: DaemonStatus(
                 version: "0.1.0", uptimeSeconds: 1, pid: 1, endpoints: EndpointsStatus(control: "ipc://x"), storage: storage),
             ingest: IngestStatus(), streams: [], unattributedRejections: [:], alertsWritten: 0, alertsDropped: 0, training: nil)

@@ -17,7 +17,7 @@ import Wire
         }
         #expect(status.streams[0].lastTrainingRun?.outcome == "trained")
         let runs = try harness.document().streams[0].runs
-        #expect(runs.first?.trigger == .samples)
+        #expect(runs?.first?.trigger == .samples)
         harness.stop()
     }
 

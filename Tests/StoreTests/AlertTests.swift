@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import GRDB
 import Testing
@@ -43,15 +44,15 @@ struct AlertTests {
 
     @Test("a zero threshold (a constant stream) or an infinite score never stores an infinite severity")
     func severityIsAlwaysFinite() throws {
-        #expect(NewAlert.severity(anomalyScore: 3, threshold: 1.5) == 2)
-        #expect(NewAlert.severity(anomalyScore: 0.25, threshold: 0) == 0.25)
-        #expect(NewAlert.severity(anomalyScore: 5, threshold: -1) == 5)
-        #expect(NewAlert.severity(anomalyScore: .infinity, threshold: 2).isFinite)
-        #expect(NewAlert.severity(anomalyScore: 1e300, threshold: 1e-300).isFinite)
+        #expect(Alert.severity(anomalyScore: 3, threshold: 1.5) == 2)
+        #expect(Alert.severity(anomalyScore: 0.25, threshold: 0) == 0.25)
+        #expect(Alert.severity(anomalyScore: 5, threshold: -1) == 5)
+        #expect(Alert.severity(anomalyScore: .infinity, threshold: 2).isFinite)
+        #expect(Alert.severity(anomalyScore: 1e300, threshold: 1e-300).isFinite)
         let directory = try TemporaryDirectory()
         let store = try Store.open(path: directory.path("aed.db"))
         try store.upsertStream(name: "constant", dimension: 3)
-        let alert = NewAlert(
+        let alert = Alert(
             stream: "constant", vectorTime: 1, receiveTime: 1, detector: "ae", anomalyScore: 0.5, threshold: 0,
             modelVersion: 1, topFeatures: [])
         #expect(alert.severity == 0.5)

@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import GRDB
 @testable import Store
@@ -60,8 +61,8 @@ enum Fixture {
 
     static func alert(
         stream: String = "s1", time: Double, detector: String = "ae", score: Double = 5
-    ) -> NewAlert {
-        NewAlert(
+    ) -> Alert {
+        Alert(
             stream: stream, vectorTime: time - 0.5, receiveTime: time, detector: detector,
             anomalyScore: score, threshold: 2.5, modelVersion: 1, topFeatures: features)
     }

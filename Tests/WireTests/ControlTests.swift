@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Testing
 import ZeroMQ
@@ -55,8 +56,8 @@ struct ControlTests {
     }
 
     @Test func repliesCarryOkOrError() throws {
-        let alert = AlertRecord(stream: "s1", ts: 1.5, receivedAt: 2.5, detector: "ae", score: 3, threshold: 1.5,
-                                severity: 2, modelVersion: 4, topFeatures: [FeatureContribution(index: 7, share: 0.75)])
+        let alert = Alert(stream: "s1", vectorTime: 1.5, receiveTime: 2.5, detector: "ae", anomalyScore: 3, threshold: 1.5,
+                          modelVersion: 4, topFeatures: [FeatureContribution(feature: 7, share: 0.75)])
         let frame = try ControlReply.encode(AlertsReply(alerts: [alert]))
         let text = String(decoding: frame, as: UTF8.self)
         #expect(text.contains(#""ok":true"#))
@@ -65,11 +66,7 @@ struct ControlTests {
         // Episode fields are additive: absent keys decode as nil, present ones round-trip.
         #expect(!text.contains("episodeCount"))
         var episode = alert
-        episode.episodeCount = 12
-        episode.lastTs = 9.5
-        episode.lastReceivedAt = 10
-        episode.maxScore = 7
-        episode.maxSeverity = 4.5
+        episode.episode = AlertEpisode(count: 12, lastVectorTime: 9.5, lastReceiveTime: 10, maxScore: 7, maxSeverity: 4.5)
         let grown = try ControlReply.encode(AlertsReply(alerts: [episode]))
         #expect(String(decoding: grown, as: UTF8.self).contains(#""episodeCount":12"#))
         #expect(try ControlReply.decode(AlertsReply.self, from: grown).alerts == [episode])
@@ -141,9 +138,9 @@ struct ControlTests {
                 let reply: [UInt8]
                 switch try? ControlRequest.decode(frame) {
                 case .alerts(let stream, _, let limit)?:
-                    reply = (try? ControlReply.encode(AlertsReply(alerts: [AlertRecord(
-                        stream: stream ?? "?", ts: 1, receivedAt: 2, detector: "ae", score: Double(limit ?? 0),
-                        threshold: 1, severity: 2, modelVersion: 1, topFeatures: [])]))) ?? []
+                    reply = (try? ControlReply.encode(AlertsReply(alerts: [Alert(
+                        stream: stream ?? "?", vectorTime: 1, receiveTime: 2, detector: "ae", anomalyScore: Double(limit ?? 0),
+                        threshold: 1, modelVersion: 1, topFeatures: [])]))) ?? []
                 default:
                     reply = ControlReply.error("unsupported")
                 }
@@ -154,7 +151,7 @@ struct ControlTests {
         let client = try ControlClient(endpoint: endpoint, timeoutMilliseconds: 10_000)
         let alerts = try client.alerts(stream: "s9", since: 0, limit: 5)
         #expect(alerts.alerts.first?.stream == "s9")
-        #expect(alerts.alerts.first?.score == 5)
+        #expect(alerts.alerts.first?.anomalyScore == 5)
         #expect(throws: ControlProtocolError.daemon("unsupported")) { try client.status() }
         #expect(done.wait(timeout: .now() + 15) == .success)
     }

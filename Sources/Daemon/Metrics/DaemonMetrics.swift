@@ -7,7 +7,7 @@ import Wire
 /// process-wide default, so several daemons in one process, as in the tests, keep theirs apart),
 /// which renders the text format.
 ///
-/// Counters and gauges come from the status document that `aectl status` reads
+/// Counters and gauges come from the status reply that `aectl status` reads
 /// (`StatusSnapshots`, `StatusReporter`): at each scrape `render(_:now:)` raises every counter by
 /// the growth of its status counter since the last scrape and sets every gauge, so the two
 /// always agree and no second counting path exists. Only the two histograms are fed directly,
@@ -156,14 +156,14 @@ public final class DaemonMetrics: Sendable {
     /// epoch) and renders the registry in the Prometheus text format (version 0.0.4).
     ///
     /// Scrapes are serialised, so two at once never both add the same growth.
-    public func render(_ status: StatusDocument?, now: Double) -> [UInt8] {
+    public func render(_ status: StatusReply?, now: Double) -> [UInt8] {
         series.withLock { series in
             if let status { update(&series, from: status, now: now) }
             return registry.emitToBuffer()
         }
     }
 
-    private func update(_ series: inout Series, from status: StatusDocument, now: Double) {
+    private func update(_ series: inout Series, from status: StatusReply, now: Double) {
         var seenGauges = Set<SeriesKey>()
         func count(_ family: MetricFamily, _ values: [String], _ value: Int) {
             let key = SeriesKey(name: family.name, values: values)
@@ -197,11 +197,11 @@ public final class DaemonMetrics: Sendable {
             count(Self.vectorsReceived, [name], stream.received)
             count(Self.vectorsScored, [name], stream.scored)
             for (reason, value) in stream.rejected { count(Self.vectorsRejected, [name, reason], value) }
-            for (detector, value) in stream.alertsByDetector { count(Self.alerts, [name, detector], value) }
-            for (detector, value) in stream.episodes { count(Self.episodes, [name, detector], value) }
-            count(Self.shifts, [name], stream.shifts)
+            for (detector, value) in stream.alertsByDetector ?? [:] { count(Self.alerts, [name, detector], value) }
+            for (detector, value) in stream.episodes ?? [:] { count(Self.episodes, [name, detector], value) }
+            count(Self.shifts, [name], stream.shifts ?? 0)
             count(Self.sequenceGaps, [name], stream.gaps)
-            count(Self.futureTimestamps, [name], stream.futureTimestamps)
+            count(Self.futureTimestamps, [name], stream.futureTimestamps ?? 0)
             for (detector, outcomes) in stream.trainingRuns ?? [:] {
                 for (outcome, value) in outcomes { count(Self.trainingRuns, [name, detector, outcome], value) }
             }
@@ -213,12 +213,12 @@ public final class DaemonMetrics: Sendable {
             if let target = stream.targetFalsePositiveRate { set(Self.targetFalsePositiveRatio, [name], target) }
             if let recent = stream.recentAlertRate { set(Self.recentAlertRatio, [name], recent) }
             set(Self.bufferVectors, [name], Double(stream.bufferSize))
-            set(Self.bufferCapacity, [name], Double(stream.bufferCapacity))
+            set(Self.bufferCapacity, [name], Double(stream.bufferCapacity ?? 0))
         }
         for (state, value) in states { set(Self.streams, [state], Double(value)) }
-        for (reason, value) in status.unattributedRejections { count(Self.unattributedRejections, [reason], value) }
-        count(Self.alertsWritten, [], status.alertsWritten)
-        count(Self.alertsDropped, [], status.alertsDropped)
+        for (reason, value) in status.unattributedRejections ?? [:] { count(Self.unattributedRejections, [reason], value) }
+        count(Self.alertsWritten, [], status.alertsWritten ?? 0)
+        count(Self.alertsDropped, [], status.alertsDropped ?? 0)
         if let bytes = status.ingest.queuedBytes { set(Self.queueBytes, [], Double(bytes)) }
         if let messages = status.ingest.queuedMessages { set(Self.queueMessages, [], Double(messages)) }
         if let capacity = status.ingest.maxQueueBytes { set(Self.queueCapacity, [], Double(capacity)) }

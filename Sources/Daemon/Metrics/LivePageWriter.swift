@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Report
 import Store
@@ -45,14 +46,14 @@ enum LivePageWriter {
 
     // MARK: The daemon at a glance
 
-    static func facts(_ status: StatusDocument) -> [ReportFact] {
+    static func facts(_ status: StatusReply) -> [ReportFact] {
         let streams = status.streams
         var states: [String] = []
         for state in StreamState.allCases {
             let count = streams.filter { $0.state == state }.count
             if count > 0 { states.append("\(count) \(state.rawValue)") }
         }
-        let rate = streams.reduce(0) { $0 + $1.scoredRate }
+        let rate = streams.reduce(0) { $0 + ($1.scoredRate ?? 0) }
         let rejected = status.ingest.rejected.values.reduce(0, +)
         var facts = [
             ReportFact("streams", "\(streams.count)" + (states.isEmpty ? "" : " (\(states.joined(separator: ", ")))")),
@@ -61,7 +62,7 @@ enum LivePageWriter {
             ReportFact(
                 "vectors rejected",
                 Markup.count(rejected) + (rejected > 0 ? " (\(reasons(status.ingest.rejected)))" : "")),
-            ReportFact("alerts stored / lost", "\(Markup.count(status.alertsWritten)) / \(Markup.count(status.alertsDropped))"),
+            ReportFact("alerts stored / lost", "\(Markup.count(status.alertsWritten ?? 0)) / \(Markup.count(status.alertsDropped ?? 0))"),
             ReportFact("training now", status.training ?? "—"),
         ]
         if let bytes = status.ingest.queuedBytes {
@@ -83,7 +84,7 @@ enum LivePageWriter {
 
     // MARK: Tables
 
-    static func streamTable(_ streams: [StreamDocument]) -> ReportTable {
+    static func streamTable(_ streams: [StreamStatus]) -> ReportTable {
         let columns = [
             ReportColumn("stream"), ReportColumn("state"), ReportColumn("features", numeric: true),
             ReportColumn("received", numeric: true), ReportColumn("scored", numeric: true),
@@ -100,26 +101,26 @@ enum LivePageWriter {
                 ReportCell(
                     stream.state.rawValue, tone: stream.state == .warming ? .warning : (stream.state == .scoring ? .good : .plain),
                     detail: stream.state == .warming
-                        ? "\(Markup.count(stream.accepted)) of \(Markup.count(stream.minimumSamples)) vectors before the first model"
+                        ? "\(Markup.count(stream.accepted ?? 0)) of \(Markup.count(stream.minimumSamples ?? 0)) vectors before the first model"
                         : nil),
                 ReportCell(stream.dimension.map(String.init) ?? "—"),
                 ReportCell(Markup.count(stream.received)), ReportCell(Markup.count(stream.scored)),
-                ReportCell(Markup.number(stream.scoredRate)),
+                ReportCell(Markup.number(stream.scoredRate ?? 0)),
                 ReportCell(Markup.count(rejected), tone: rejected > 0 ? .warning : .plain,
                     detail: rejected > 0 ? reasons(stream.rejected) : nil),
-                ReportCell(Markup.count(stream.alerts), detail: stream.alertsByDetector.isEmpty ? nil : reasons(stream.alertsByDetector)),
+                ReportCell(Markup.count(stream.alerts), detail: (stream.alertsByDetector ?? [:]).isEmpty ? nil : reasons(stream.alertsByDetector ?? [:])),
                 recentRateCell(stream),
                 ReportCell(stream.targetFalsePositiveRate.map(percent) ?? "—"),
-                ReportCell("\(Markup.count(stream.bufferSize)) / \(Markup.count(stream.bufferCapacity))"),
-                ReportCell(Markup.count(stream.shifts), tone: open ? .bad : .plain,
+                ReportCell("\(Markup.count(stream.bufferSize)) / \(Markup.count(stream.bufferCapacity ?? 0))"),
+                ReportCell(Markup.count(stream.shifts ?? 0), tone: open ? .bad : .plain,
                     detail: open ? "a level shift is open: aectl retrain --accept-shift \(stream.name)" : nil),
-                lastRunCell(stream.lastTrainingRun, runs: stream.runs),
+                lastRunCell(stream.lastTrainingRun, runs: stream.runs ?? []),
             ]
         }
         return ReportTable(title: "Streams", columns: columns, rows: rows, emptyText: "No streams yet: nothing was published.")
     }
 
-    static func modelTable(_ streams: [StreamDocument], now: Double) -> ReportTable {
+    static func modelTable(_ streams: [StreamStatus], now: Double) -> ReportTable {
         let columns = [
             ReportColumn("stream"), ReportColumn("detector"), ReportColumn("version", numeric: true),
             ReportColumn("age", numeric: true), ReportColumn("threshold", numeric: true), ReportColumn("method"),
@@ -129,7 +130,7 @@ enum LivePageWriter {
         ]
         var rows: [[ReportCell]] = []
         for stream in streams {
-            let runs = Dictionary(stream.runs.map { ($0.detector, $0) }, uniquingKeysWith: { _, last in last })
+            let runs = Dictionary((stream.runs ?? []).map { ($0.detector, $0) }, uniquingKeysWith: { _, last in last })
             let detectors = Set(stream.models.map(\.detector)).union(runs.keys).sorted()
             for detector in detectors {
                 let model = stream.models.first { $0.detector == detector }
@@ -158,7 +159,7 @@ enum LivePageWriter {
             columns: columns, rows: rows)
     }
 
-    static func alertTable(_ alerts: [NewAlert]) -> ReportTable {
+    static func alertTable(_ alerts: [Alert]) -> ReportTable {
         let columns = [
             ReportColumn("vector time (UTC)"), ReportColumn("stream"), ReportColumn("detector"),
             ReportColumn("anomaly score", numeric: true), ReportColumn("threshold", numeric: true),
@@ -183,7 +184,7 @@ enum LivePageWriter {
             columns: columns, rows: rows, emptyText: "No alerts since aed started.")
     }
 
-    static func shiftTable(_ streams: [StreamDocument]) -> ReportTable {
+    static func shiftTable(_ streams: [StreamStatus]) -> ReportTable {
         let columns = [
             ReportColumn("stream"), ReportColumn("detected (UTC)"), ReportColumn("began (UTC)"),
             ReportColumn("alert rate", numeric: true), ReportColumn("vectors", numeric: true),
@@ -212,13 +213,13 @@ enum LivePageWriter {
 
     /// One stream's charts: a trace per detector that has recent scores, its last training
     /// runs and its last level shift as marks.
-    static func streamCharts(_ stream: StreamDocument, scores: RecentScores?) -> StreamCharts {
+    static func streamCharts(_ stream: StreamStatus, scores: RecentScores?) -> StreamCharts {
         var facts = [ReportFact("state", stream.state.rawValue)]
         if let rate = stream.recentAlertRate {
             facts.append(ReportFact(
                 "recent alert rate",
                 percent(rate) + (stream.targetFalsePositiveRate.map { " (target \(percent($0)))" } ?? "")
-                    + " over \(Markup.count(stream.recentAlertVectors)) vectors"))
+                    + " over \(Markup.count(stream.recentAlertVectors ?? 0)) vectors"))
         }
         facts.append(ReportFact("scored", Markup.count(stream.scored)))
         if stream.alerts > 0 { facts.append(ReportFact("alerts", Markup.count(stream.alerts))) }
@@ -238,7 +239,7 @@ enum LivePageWriter {
             trace.facts = traceFacts
             traces.append(trace)
         }
-        let retrains = stream.runs.map {
+        let retrains = (stream.runs ?? []).map {
             RetrainMark(
                 time: $0.finished, detector: $0.detector, outcome: $0.outcome, trigger: $0.trigger?.rawValue ?? "",
                 reason: $0.reason)
@@ -262,12 +263,12 @@ enum LivePageWriter {
     }
 
     /// The recent alert rate, marked when it is more than twice the target.
-    static func recentRateCell(_ stream: StreamDocument) -> ReportCell {
+    static func recentRateCell(_ stream: StreamStatus) -> ReportCell {
         guard let rate = stream.recentAlertRate else { return ReportCell("—") }
         let target = stream.targetFalsePositiveRate ?? 0
         return ReportCell(
             percent(rate), tone: target > 0 && rate > 2 * target ? .warning : .plain,
-            detail: "\(Markup.count(stream.recentAlertVectors)) vectors over \(TimeFormat.duration(stream.recentAlertSeconds))"
+            detail: "\(Markup.count(stream.recentAlertVectors ?? 0)) vectors over \(TimeFormat.duration(stream.recentAlertSeconds ?? 0))"
                 + " of vector time")
     }
 

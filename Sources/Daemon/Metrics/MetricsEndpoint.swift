@@ -31,7 +31,7 @@ final class MetricsEndpoint: Service, CustomStringConvertible, Sendable {
     private let detached = Locked<ServiceGroup?>(nil)
     private let ended = OneShot<Bool>()
 
-    /// How long a scrape waits for the ingest thread's status document before it answers with
+    /// How long a scrape waits for the ingest thread's status reply before it answers with
     /// the last one, seconds.
     static let snapshotTimeout = 5.0
     /// The `Content-Type` of the Prometheus text format.

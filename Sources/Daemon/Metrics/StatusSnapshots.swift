@@ -1,17 +1,19 @@
+import Alerts
 import Foundation
 import Store
+import Wire
 
-/// What the ingest thread hands to readers off it: the status document (`aectl status`'s), and
+/// What the ingest thread hands to readers off it: the status reply (`aectl status`'s), and
 /// for the live page the recent anomaly scores and alerts.
 struct StatusSnapshot: Sendable {
-    /// The status document, as `aectl status` gets it.
-    var status: StatusDocument
+    /// The status reply, as `aectl status` gets it.
+    var status: StatusReply
     /// The recent anomaly scores of the streams the live page charts (`chartedStreams`), by
     /// stream; empty when no reader asked for them.
     var recentScores: [String: RecentScores] = [:]
     /// The last alerts stored (an episode's first), oldest first, at most
     /// `StreamPipeline.recentAlertCapacity`; empty when no reader asked for them.
-    var recentAlerts: [NewAlert] = []
+    var recentAlerts: [Alert] = []
 
     /// Streams the live page draws charts for, at most this many.
     static let maximumChartedStreams = 24
@@ -19,8 +21,8 @@ struct StatusSnapshot: Sendable {
     /// The streams to chart, in the page's order: the highest recent alert rate relative to the
     /// target false-positive rate first (a stream over its target is what an operator looks
     /// for), then by name; at most `maximumChartedStreams`.
-    static func chartedStreams(_ streams: [StreamDocument]) -> [String] {
-        func pressure(_ stream: StreamDocument) -> Double {
+    static func chartedStreams(_ streams: [StreamStatus]) -> [String] {
+        func pressure(_ stream: StreamStatus) -> Double {
             guard let rate = stream.recentAlertRate, rate.isFinite else { return -1 }
             let target = stream.targetFalsePositiveRate ?? 0
             return target > 0 ? rate / target : rate

@@ -1,3 +1,4 @@
+import Alerts
 import Store
 import Wire
 
@@ -8,7 +9,7 @@ import Wire
 /// otherwise updates the row it stored earlier, in the same transaction as the batch's inserts.
 enum AlertWrite: Sendable, Equatable {
     /// An alert to store; `episode` names the episode it opens (nil when grouping is off).
-    case record(NewAlert, episode: AlertEpisodeKey?)
+    case record(Alert, episode: AlertEpisodeKey?)
     /// Episode `key` grew to `episode` (absolute values: a later one supersedes a lost one).
     case extend(AlertEpisodeKey, AlertEpisode)
     /// A periodic copy of a stream's retrain buffer to save (a later one replaces it).

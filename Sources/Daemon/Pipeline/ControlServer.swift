@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Logging
 import Store
@@ -29,13 +30,13 @@ final class ControlServer {
 
     private let socket: Socket
     private let pipeline: StreamPipeline
-    private let status: () -> StatusDocument
+    private let status: () -> StatusReply
     private let logger: Logger
     private let message = MultipartMessage(maximumStoredFrames: 4)
     private var pendingWaits: [PendingWait] = []
 
     /// A server answering on `socket` about `pipeline`, with `status` building the status reply.
-    init(socket: Socket, pipeline: StreamPipeline, logger: Logger, status: @escaping () -> StatusDocument) {
+    init(socket: Socket, pipeline: StreamPipeline, logger: Logger, status: @escaping () -> StatusReply) {
         self.socket = socket
         self.pipeline = pipeline
         self.logger = logger
@@ -153,24 +154,11 @@ final class ControlServer {
                 let shifts = try pipeline.store.shifts(stream: stream, since: since, limit: cap).compactMap {
                     try? decoder.decode(LevelShift.self, from: Data($0.utf8))
                 }
-                return try ControlReply.encode(AlertsReply(alerts: records.map { Self.alertRecord($0.alert) }, shifts: shifts))
+                return try ControlReply.encode(AlertsReply(alerts: records.map(\.alert.withEpisode), shifts: shifts))
             }
         } catch {
             return ControlReply.error("\(request.command) failed: \(error)")
         }
-    }
-
-    /// The wire form of an alert, with its episode (an episode of one when it has none).
-    static func alertRecord(_ alert: NewAlert) -> Wire.AlertRecord {
-        Wire.AlertRecord(
-            stream: alert.stream, ts: alert.vectorTime, receivedAt: alert.receiveTime, detector: alert.detector,
-            score: alert.anomalyScore, threshold: alert.threshold, severity: alert.severity,
-            modelVersion: alert.modelVersion,
-            topFeatures: alert.topFeatures.map { Wire.FeatureContribution(index: $0.feature, share: $0.share) },
-            episodeCount: alert.episodeCount, lastTs: alert.episode?.lastVectorTime ?? alert.vectorTime,
-            lastReceivedAt: alert.episode?.lastReceiveTime ?? alert.receiveTime,
-            maxScore: alert.episode?.maxScore ?? alert.anomalyScore,
-            maxSeverity: alert.episode?.maxSeverity ?? alert.severity)
     }
 
     /// Answers the `retrain --wait` requests whose runs have all finished (or timed out).

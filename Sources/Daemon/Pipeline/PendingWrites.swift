@@ -1,3 +1,4 @@
+import Alerts
 import Store
 import Wire
 
@@ -15,7 +16,7 @@ struct PendingWrites {
     /// Level shifts to record, in order.
     private(set) var shifts: [LevelShift] = []
     /// Alerts in arrival order from `head` on; earlier slots were taken or dropped.
-    private var alerts: [(alert: NewAlert, key: AlertEpisodeKey?)] = []
+    private var alerts: [(alert: Alert, key: AlertEpisodeKey?)] = []
     private var head = 0
     /// Where each pending alert that opens an episode sits in `alerts`.
     private var opened: [AlertEpisodeKey: Int] = [:]
@@ -30,7 +31,7 @@ struct PendingWrites {
     var isEmpty: Bool { alertCount == 0 && growth.isEmpty && snapshots.isEmpty && shifts.isEmpty && streams.isEmpty }
 
     /// The waiting alerts, oldest first, with the episode each opens.
-    var pendingAlerts: ArraySlice<(alert: NewAlert, key: AlertEpisodeKey?)> { alerts[head...] }
+    var pendingAlerts: ArraySlice<(alert: Alert, key: AlertEpisodeKey?)> { alerts[head...] }
 
     /// Adds `writes` in order.
     mutating func add(_ writes: [AlertWrite]) {

@@ -17,8 +17,8 @@ struct StatusReporter {
     /// CURVE on the tcp endpoints and the handshakes refused (nil without CURVE, in a replay).
     var curve: CurveStatus? = nil
 
-    /// The status document at wall-clock time `now`.
-    func status(now: Double) -> StatusDocument {
+    /// The status reply at wall-clock time `now`.
+    func status(now: Double) -> StatusReply {
         // The writer counts a commit (`totals`) before it publishes the smaller queue
         // (`waiting`); reading in the opposite order, a document that shows the queue empty also
         // shows every alert it wrote (a commit between the reads may show an alert in both, never
@@ -34,7 +34,7 @@ struct StatusReporter {
             ingest.queuedBytes = backlog.bytes
             ingest.maxQueueBytes = backlog.maximumBytes
         }
-        let documents = table.streams.keys.sorted().compactMap { name -> StreamDocument? in
+        let documents = table.streams.keys.sorted().compactMap { name -> StreamStatus? in
             guard let runtime = table[name] else { return nil }
             let c = runtime.counters
             var rejected = runtime.rejections.byName.filter { $0.value > 0 }
@@ -45,7 +45,7 @@ struct StatusReporter {
             ingest.received += received
             ingest.scored += c.scored
             for (reason, count) in rejected { ingest.rejected[reason, default: 0] += count }
-            var document = StreamDocument(
+            var document = StreamStatus(
                 name: name, dimension: runtime.dimension,
                 state: StreamState(rawValue: runtime.phase.rawValue) ?? .warming,
                 received: received, scored: c.scored, rejected: rejected, gaps: runtime.sequence.gaps,
@@ -60,20 +60,25 @@ struct StatusReporter {
                 },
                 lastTrainingRun: runtime.trainingInFlight
                     ? TrainingRunStatus(state: .running)
-                    : last.map { TrainingRunStatus(state: .finished($0.outcome), reason: $0.reason, finished: $0.finished) },
-                accepted: c.accepted, scoredRate: runtime.scoredRate.rate(at: now), latency: runtime.latency,
-                bufferCapacity: runtime.settings.bufferSize, minimumSamples: runtime.settings.minimumSamples,
-                alertsByDetector: c.alerts, episodes: c.episodes, alertsDropped: c.alertsDropped, runs: runs)
+                    : last.map { TrainingRunStatus(state: .finished($0.outcome), reason: $0.reason, finished: $0.finished) })
+            document.accepted = c.accepted
+            document.scoredRate = runtime.scoredRate.rate(at: now)
+            document.latency = runtime.latency
+            document.bufferCapacity = runtime.settings.bufferSize
+            document.minimumSamples = runtime.settings.minimumSamples
+            document.alertsByDetector = c.alerts
+            document.episodes = c.episodes
+            document.alertsDropped = c.alertsDropped
+            document.runs = runs
             let histogram = runtime.latencyHistogram.window(at: now)
             document.latencyP50 = histogram.quantile(0.5)
             document.latencyP99 = histogram.quantile(0.99)
             document.latencyMax = histogram.samples > 0 ? histogram.maximum : nil
             document.latencySamples = histogram.samples
-            if let recent = runtime.shifts.recentAlertRate {
-                document.recentAlertRate = recent.rate
-                document.recentAlertVectors = recent.vectors
-                document.recentAlertSeconds = recent.seconds
-            }
+            let recent = runtime.shifts.recentAlertRate
+            document.recentAlertRate = recent?.rate
+            document.recentAlertVectors = recent?.vectors ?? 0
+            document.recentAlertSeconds = recent?.seconds ?? 0
             document.targetFalsePositiveRate = runtime.settings.targetFalsePositiveRate
             document.shifts = c.shifts
             document.trainingRuns = c.trainingRuns
@@ -88,7 +93,7 @@ struct StatusReporter {
             ingest.received += count
         }
         let settings = pipeline.configuration.daemon
-        return StatusDocument(
+        return StatusReply(
             daemon: Wire.DaemonStatus(
                 version: AnomalyDaemon.version, uptimeSeconds: now - startTime, pid: getpid(),
                 endpoints: EndpointsStatus(
@@ -102,7 +107,7 @@ struct StatusReporter {
             alertsWritten: totals.written, alertsDropped: totals.dropped, training: trainer.running.withLock { $0 })
     }
 
-    /// The status document at wall-clock time `now` for readers off the ingest thread
+    /// The status reply at wall-clock time `now` for readers off the ingest thread
     /// (`StatusSnapshots`), with, when `recent`, the recent anomaly scores of the streams the
     /// live page charts (`StatusSnapshot.chartedStreams`) and the recent alerts. The scores are
     /// copied on write: building this costs the ingest thread a reference per stream and

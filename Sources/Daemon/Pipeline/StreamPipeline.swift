@@ -1,3 +1,4 @@
+import Alerts
 import Detectors
 import Foundation
 import Logging
@@ -46,7 +47,7 @@ final class StreamPipeline {
     private(set) var shiftHistory: [LevelShift] = []
     /// The last alerts stored (an episode's first), oldest first, for the live page; nil
     /// (nothing kept, no recent scores either) until `keepRecent()`.
-    private(set) var recentAlerts: RingBuffer<NewAlert>?
+    private(set) var recentAlerts: RingBuffer<Alert>?
     /// Alerts kept in `recentAlerts`.
     static let recentAlertCapacity = 20
 
@@ -171,7 +172,7 @@ final class StreamPipeline {
             if let publish {
                 let encoder = JSONEncoder()
                 for case .record(let alert, _) in writes {
-                    guard let body = try? encoder.encode(ControlServer.alertRecord(alert)) else { continue }
+                    guard let body = try? encoder.encode(alert.withEpisode) else { continue }
                     publish(Array("alerts.\(alert.stream)".utf8), Array(body))
                 }
             }

@@ -1,3 +1,4 @@
+import Alerts
 import Detectors
 import Foundation
 import Prometheus
@@ -219,7 +220,7 @@ final class StreamRuntime {
                 // Alerts to store, in order, with growth reports of ended episodes between them;
                 // their top features are computed afterwards, only for these rows (an episode's
                 // later crossings are not stored one by one and need none).
-                var stored: [(row: Int, alert: NewAlert, episode: AlertEpisodeKey?)] = []
+                var stored: [(row: Int, alert: Alert, episode: AlertEpisodeKey?)] = []
                 var writes: [(growth: [AlertWrite], stored: Int)] = []
                 var previous = -1
                 for row in rows {
@@ -233,7 +234,7 @@ final class StreamRuntime {
                     let score = raw.isFinite ? raw : Double(Float.greatestFiniteMagnitude)
                     counters.alerts[kind, default: 0] += 1
                     let receiveTime = pendingReceiveTimes[row]
-                    let severity = NewAlert.severity(anomalyScore: score, threshold: model.threshold)
+                    let severity = Alert.severity(anomalyScore: score, threshold: model.threshold)
                     let vectorTime = pendingVectorTimes[row]
                     var key: AlertEpisodeKey?
                     if alertSettings.episodes {
@@ -249,7 +250,7 @@ final class StreamRuntime {
                     }
                     stored.append((
                         row,
-                        NewAlert(
+                        Alert(
                             stream: name, vectorTime: vectorTime, receiveTime: receiveTime,
                             detector: kind, anomalyScore: score, threshold: model.threshold,
                             modelVersion: model.version, topFeatures: []),
@@ -399,7 +400,7 @@ final class StreamRuntime {
     /// training mean).
     private func topFeatures(
         model: ScoringModel, batch: [Float], rows: [Int], limit: Int, scoring: ScoringWorkers
-    ) -> [[StoredFeatureContribution]] {
+    ) -> [[FeatureContribution]] {
         guard limit > 0, !rows.isEmpty, let dimension else { return rows.map { _ in [] } }
         // Attributing one row re-scores it once per feature: shares of a few rows already pay
         // for the hand-over to another scoring thread.
@@ -414,7 +415,7 @@ final class StreamRuntime {
     /// (`[rows, dimension]`, flattened), largest first, as shares of the row's positive total.
     private static func topFeatures(
         detector: any AnomalyDetector, batch: [Float], rows: [Int], dimension: Int, limit: Int
-    ) -> [[StoredFeatureContribution]] {
+    ) -> [[FeatureContribution]] {
         var values = [Float]()
         values.reserveCapacity(rows.count * dimension)
         for row in rows { values.append(contentsOf: batch[(row * dimension)..<((row + 1) * dimension)]) }
@@ -427,7 +428,7 @@ final class StreamRuntime {
             let total = row.reduce(0) { $0 + Double(max($1, 0)) }
             guard total > 0, total.isFinite else { return [] }
             let ranked = row.enumerated().sorted { $0.element > $1.element }.prefix(limit)
-            return ranked.map { StoredFeatureContribution(feature: $0.offset, share: Double(max($0.element, 0)) / total) }
+            return ranked.map { FeatureContribution(feature: $0.offset, share: Double(max($0.element, 0)) / total) }
         }
     }
 }

@@ -1,3 +1,4 @@
+import Alerts
 import Detectors
 import Foundation
 import Logging
@@ -47,7 +48,7 @@ public struct ReplayOutcome: Sendable {
     /// threshold in force (NaN while warming) and whether it alerted.
     public var traces: [(detector: String, scores: [Float], thresholds: [Double], alerted: [Bool])]
     /// The largest alert episodes of the `--file` rows, largest first.
-    public var episodes: [Wire.AlertRecord]
+    public var episodes: [Alert]
 }
 
 /// `aed replay`: the daemon's own stream pipeline over a recorded series, in event time.
@@ -238,6 +239,6 @@ private final class ReplayRun {
             summary: summary, featureNames: series.featureNames, times: series.times, trainRows: series.trainRows,
             labels: series.labels,
             traces: detectors.map { ($0, scores[$0] ?? [], thresholds[$0] ?? [], alerted[$0] ?? []) },
-            episodes: episodes.prefix(12).map { ControlServer.alertRecord($0.alert) })
+            episodes: episodes.prefix(12).map(\.alert))
     }
 }

@@ -1,3 +1,4 @@
+import Alerts
 import Foundation
 import Report
 import Wire
@@ -69,10 +70,11 @@ public enum ReplayReportWriter {
                 reversion: shift.reversion)
         }
         let episodes = outcome.episodes.map { alert in
-            EpisodeRow(
-                detector: alert.detector, start: alert.ts, end: alert.lastTs ?? alert.ts, vectors: alert.episodeCount ?? 1,
-                peakScore: alert.maxScore ?? alert.score, peakSeverity: alert.maxSeverity ?? alert.severity,
-                topFeatures: alert.topFeatures.map { FeatureShare(name: name($0.index), share: $0.share) })
+            let episode = alert.episodeOrSingle
+            return EpisodeRow(
+                detector: alert.detector, start: alert.vectorTime, end: episode.lastVectorTime, vectors: episode.count,
+                peakScore: episode.maxScore, peakSeverity: episode.maxSeverity,
+                topFeatures: alert.topFeatures.map { FeatureShare(name: name($0.feature), share: $0.share) })
         }
         return ReplayReport(
             title: "aed replay — \(title) (stream \"\(summary.stream)\")", facts: facts, detectors: traces,

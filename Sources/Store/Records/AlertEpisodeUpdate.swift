@@ -1,3 +1,5 @@
+import Alerts
+
 /// A stored alert episode's new extent: the row `alertID` now covers `episode`.
 public struct AlertEpisodeUpdate: Sendable, Equatable {
     /// The id of the episode's row (its first alert), as `recordAlerts` returned it.

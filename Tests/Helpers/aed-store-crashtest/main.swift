@@ -4,6 +4,7 @@
 // Usage: aed-store-crashtest DATABASE BATCHES BATCH_SIZE
 // Prints "ready" once the store is open, then "committed B" after batch B (0, 1, ...) returned
 // from its commit. Alert i of batch B has vectorTime B and receiveTime B * BATCH_SIZE + i.
+import Alerts
 import Foundation
 import Store
 
@@ -24,7 +25,7 @@ do {
     let features = [FeatureContribution(feature: 1, share: 0.75), FeatureContribution(feature: 3, share: 0.25)]
     for batch in 0..<batches {
         let alerts = (0..<batchSize).map { index in
-            NewAlert(
+            Alert(
                 stream: "crash", vectorTime: Double(batch),
                 receiveTime: Double(batch * batchSize + index), detector: "ae",
                 anomalyScore: 2.5, threshold: 1.25, modelVersion: 1, topFeatures: features)

@@ -1,6 +1,10 @@
-/// An alert to store: a vector whose anomaly score crossed its model's threshold.
-public struct NewAlert: Sendable, Equatable {
-    /// The stream; it must be registered.
+/// An alert: a vector whose anomaly score crossed its model's threshold, from scoring through
+/// the store to the wire (the alert PUB socket and the `alerts` reply, `Alert+Codable.swift`).
+///
+/// The store adds its row id (`Store.AlertRecord`); with `[alerts] episodes` on, the row of an
+/// episode's first alert grows with the episode (`episode`).
+public struct Alert: Sendable, Equatable {
+    /// The stream; the store needs it registered.
     public var stream: String
     /// The vector's own timestamp (or its receive time when it had none), seconds since epoch.
     public var vectorTime: Double
@@ -12,20 +16,38 @@ public struct NewAlert: Sendable, Equatable {
     public var anomalyScore: Double
     /// The threshold it crossed.
     public var threshold: Double
-    /// How far the score is over its threshold: `NewAlert.severity(anomalyScore:threshold:)`.
+    /// How far the score is over its threshold: `Alert.severity(anomalyScore:threshold:)`.
     public var severity: Double
     /// The version of the model that scored it.
     public var modelVersion: Int
     /// The features that contributed most, largest share first.
     public var topFeatures: [FeatureContribution]
     /// The episode this alert opened, when later crossings already joined it; nil for an
-    /// episode of this one alert (count 1, its own times, score and severity).
+    /// episode of this one alert (count 1, its own times, score and severity), and on the wire
+    /// for an alert from an aed before episodes were stored.
     public var episode: AlertEpisode?
 
     /// Crossings this alert's row stands for: `episode?.count`, else 1.
     public var episodeCount: Int { episode?.count ?? 1 }
 
-    /// Creates an alert; its `severity` is `NewAlert.severity(anomalyScore:threshold:)`.
+    /// The episode this alert's row stands for: `episode`, or an episode of this one alert
+    /// (count 1, its own times, score and severity).
+    public var episodeOrSingle: AlertEpisode {
+        episode
+            ?? AlertEpisode(
+                count: 1, lastVectorTime: vectorTime, lastReceiveTime: receiveTime, maxScore: anomalyScore,
+                maxSeverity: severity)
+    }
+
+    /// This alert with its episode written out (`episodeOrSingle`), as aed publishes it and
+    /// answers `alerts`: every alert it sends names its episode, an episode of one included.
+    public var withEpisode: Alert {
+        var alert = self
+        alert.episode = episodeOrSingle
+        return alert
+    }
+
+    /// Creates an alert; its `severity` is `Alert.severity(anomalyScore:threshold:)`.
     public init(
         stream: String, vectorTime: Double, receiveTime: Double, detector: String,
         anomalyScore: Double, threshold: Double, modelVersion: Int,
