@@ -13,7 +13,7 @@ extension Variable {
     }
 
     /// The affine map `x · weight + bias`, `[batch, in] · [in, out] + [out] -> [batch, out]`,
-    /// fused: the bias rows are written first and sgemm adds the product (`beta = 1`).
+    /// computed by `Tensor.affine` (one `beta = 0` sgemm, then one pass adding the bias).
     ///
     /// Backward: `∂/∂x = g · weightᵀ`, `∂/∂weight = xᵀ · g`, `∂/∂bias = Σ_batch g`.
     /// - Precondition: `x` is `[batch, in]`, `weight` is `[in, out]`, `bias` is `[out]`.
