@@ -92,11 +92,20 @@ def main():
             lim, "sgemm limit", frac, ">= 50%", frac >= 0.5, "vectors/s", f"{100 * frac:.0f}% of the limit")
     r = scoring.get(("ae", 1024))
     if r and sg:
+        # The goal is against the same-shape limit: each of the AE's four layer products
+        # at the sgemm rate this run measured at that very shape (aed-bench-score); the 512^3
+        # limit is shown beside it.
         lim = sg.get("ae_limit_vectors_per_s")
         frac = r["aed_vectors_per_s"] / lim if lim else None
-        add("scoring ae batch 1024 vs the sgemm limit (512^3 GFLOP/s / 13,824 FLOP)", r["aed_vectors_per_s"], lim,
-            "sgemm limit", frac, ">= 70%", frac is not None and frac >= 0.7, "vectors/s",
-            f"{100 * frac:.0f}% of the limit" if frac else "")
+        shape_lim = sg.get("ae_shape_limit_vectors_per_s")
+        shape_frac = r["aed_vectors_per_s"] / shape_lim if shape_lim else None
+        note = ", ".join(
+            ([f"{100 * shape_frac:.0f}% of the same-shape limit"] if shape_frac else [])
+            + ([f"{100 * frac:.0f}% of the 512^3 limit"] if frac else []))
+        add("scoring ae batch 1024 vs the same-shape sgemm limit (each layer's product at its own sgemm rate)",
+            r["aed_vectors_per_s"], shape_lim or lim, "same-shape sgemm limit" if shape_lim else "sgemm limit",
+            shape_frac if shape_frac is not None else frac, ">= 70%",
+            (shape_frac if shape_frac is not None else frac or 0) >= 0.7, "vectors/s", note)
     # End to end. The FLOP limit of aed's default work (AE D-64-16-64-D and VAE D-64-(16,16)-64-D
     # with K importance samples, multiply-adds counted as 2 FLOP) on every core at the 512^3 sgemm rate.
     k = meta.get("vae_samples", 4)
