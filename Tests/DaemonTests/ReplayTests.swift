@@ -96,6 +96,24 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
     /// Stationary: a level shift's size is then well defined (see docs/DESIGN.md on cycles).
     let series = SyntheticSeries(cycle: 0)
 
+    /// Fewer rows than `min_samples`: nothing is scored, and the table says why instead of
+    /// printing only zeros.
+    @Test func tooFewRowsForAModelSayWhyNothingWasScored() throws {
+        let files = try ReplayFiles()
+        defer { files.remove() }
+        let test = try files.write("test.csv", rows: series.rows(500))
+        let outcome = try replay(replayTOML(), train: nil, file: test)
+        #expect(outcome.summary.scored == 0)
+        let table = ReplayText.table(outcome.summary)
+        #expect(table.contains("nothing was scored: no model was trained from these 500 rows"))
+        #expect(table.contains("min_samples"))
+        let train = try files.write("train.csv", rows: series.rows(1_500))
+        let later = try files.write("later.csv", rows: series.rows(500, from: 1_500))
+        let trained = try replay(replayTOML(), train: train, file: later)
+        #expect(trained.summary.scored > 0)
+        #expect(!ReplayText.table(trained.summary).contains("nothing was scored"))
+    }
+
     /// A permanent level shift of two features: one shift event, adopted, and after the bound
     /// (shift window + one sub-window + the retrain) the alert rate is back near the target,
     /// while a spike on top of the new level still alerts.

@@ -16,6 +16,13 @@ public enum ReplayText {
         var lines: [String] = []
         lines.append(
             "stream \(summary.stream): \(summary.trainVectors) train rows, \(summary.vectors) rows replayed, \(summary.scored) scored")
+        if summary.scored == 0 && summary.trainVectors + summary.vectors > 0 {
+            // All zeros below would read as a detector that found nothing.
+            lines.append(
+                "nothing was scored: no model was trained from these \(summary.trainVectors + summary.vectors) rows "
+                    + "(a stream's first model needs `min_samples` vectors of [defaults] or [streams.<name>]; "
+                    + "lower it in --config, or pass a longer --train file)")
+        }
         lines.append("alerts \(summary.alerts), episodes \(summary.episodes)")
         let byOutcome = Dictionary(grouping: summary.retrains, by: \.outcome.rawValue).mapValues(\.count)
         lines.append(
