@@ -162,9 +162,25 @@ import Testing
         #expect(line == 2)
     }
 
-    @Test func unreadableFileIsAnError() {
+    @Test func unreadableFileIsAnError() throws {
         #expect(throws: ConfigurationError.self) {
             try DaemonConfiguration.load(path: "/nonexistent/aed.toml")
+        }
+        // Each cause is named, not Foundation's "The operation could not be completed".
+        let folder = NSTemporaryDirectory() + "aed-config-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let binary = folder + "/binary.toml"
+        FileManager.default.createFile(atPath: binary, contents: Data([0x5B, 0xFF, 0xFE, 0x00, 0x5D]))
+        for (path, reason) in [
+            ("/nonexistent/aed.toml", "no such file"), (folder, "it is a folder, not a file"), (binary, "not UTF-8 text"),
+        ] {
+            do {
+                _ = try DaemonConfiguration.load(path: path)
+                Issue.record("\(path) loaded")
+            } catch let error as ConfigurationError {
+                #expect(String(describing: error).contains("cannot read configuration \(path): \(reason)"), "\(error)")
+            }
         }
     }
 

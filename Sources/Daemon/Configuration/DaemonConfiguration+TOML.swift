@@ -16,11 +16,16 @@ extension DaemonConfiguration {
         } else {
             return DaemonConfiguration()
         }
-        let text: String
-        do {
-            text = try String(contentsOfFile: chosen, encoding: .utf8)
-        } catch {
-            throw ConfigurationError.unreadable(path: chosen, reason: error.localizedDescription)
+        // The reasons `aectl`'s file readers give, not Foundation's "operation could not be completed".
+        guard let data = FileManager.default.contents(atPath: chosen) else {
+            var isFolder: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: chosen, isDirectory: &isFolder)
+            let reason = !exists
+                ? "no such file" : (isFolder.boolValue ? "it is a folder, not a file" : "cannot read the file (permissions?)")
+            throw ConfigurationError.unreadable(path: chosen, reason: reason)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationError.unreadable(path: chosen, reason: "not UTF-8 text (a TOML file is UTF-8)")
         }
         return try parse(toml: text, path: chosen)
     }
