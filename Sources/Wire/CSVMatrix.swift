@@ -88,6 +88,13 @@ public enum CSVReader {
                     guard let time = Double(trimmed), time.isFinite else {
                         throw CSVError(file: file, line: number, message: "column \(count) (ts): '\(trimmed.prefix(40))' is not a time in seconds")
                     }
+                    // The range the daemon accepts (`WireDecoder.maximumTimestamp`): a file in
+                    // milliseconds is refused here, not vector by vector downstream.
+                    guard time >= 0, time <= WireDecoder.defaultMaximumTimestamp else {
+                        throw CSVError(
+                            file: file, line: number,
+                            message: "column \(count) (ts): \(trimmed.prefix(40)) is outside 0...\(Int(WireDecoder.defaultMaximumTimestamp)) seconds since the Unix epoch (milliseconds?)")
+                    }
                     timestamps.append(time)
                     continue
                 }

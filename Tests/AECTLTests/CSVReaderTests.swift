@@ -63,5 +63,13 @@ import Wire
         #expect(throws: CSVError(file: "t.csv", line: 3, message: "column 2 (ts): 'x' is not a time in seconds")) {
             try CSVReader.parseMatrix("f0,ts,f1\n1,5,2\n3,x,4\n", file: "t.csv")
         }
+        // Milliseconds, or a negative time: outside what the daemon accepts, refused with the line.
+        for bad in ["1700000000250", "-1"] {
+            #expect(throws: CSVError(
+                file: "t.csv", line: 3,
+                message: "column 2 (ts): \(bad) is outside 0...8589934592 seconds since the Unix epoch (milliseconds?)")) {
+                try CSVReader.parseMatrix("f0,ts,f1\n1,5,2\n3,\(bad),4\n", file: "t.csv")
+            }
+        }
     }
 }
