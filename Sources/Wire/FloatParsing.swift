@@ -182,12 +182,7 @@ enum DecimalNumber {
     @inline(__always)
     static func nearFloat(_ scan: Scan) -> Float? {
         guard scan.mantissa != 0, scan.exponent >= -22, scan.exponent <= 22 else { return nil }
-        var value = Double(scan.mantissa)
-        if scan.exponent >= 0 {
-            value *= powerOfTen(scan.exponent)
-        } else {
-            value /= powerOfTen(-scan.exponent)
-        }
+        let value = magnitude(scan)
         guard value >= Double(Float.leastNormalMagnitude), value <= Double(Float.greatestFiniteMagnitude) else {
             return nil
         }
@@ -222,13 +217,16 @@ enum DecimalNumber {
             if scan.mantissa == 0 && !scan.inexact { return scan.negative ? -0.0 : 0.0 }
             return nil
         }
-        var value = Double(scan.mantissa)
-        if scan.exponent >= 0 {
-            value *= powerOfTen(scan.exponent)
-        } else {
-            value /= powerOfTen(-scan.exponent)
-        }
+        let value = magnitude(scan)
         return scan.negative ? -value : value
+    }
+
+    /// `Double(mantissa) * 10^exponent` (a division for a negative exponent), unsigned.
+    /// - Precondition: `|exponent| <= 22`, so the power of ten is exact.
+    @inline(__always)
+    static func magnitude(_ scan: Scan) -> Double {
+        let value = Double(scan.mantissa)
+        return scan.exponent >= 0 ? value * powerOfTen(scan.exponent) : value / powerOfTen(-scan.exponent)
     }
 
     /// Converts `bytes[start..<end]` with a C function on a NUL-terminated stack copy.
