@@ -112,6 +112,8 @@ func alertShare(_ alerted: [Bool], _ range: Range<Int>) -> Double {
         let trained = try replay(replayTOML(), train: train, file: later)
         #expect(trained.summary.scored > 0)
         #expect(!ReplayText.table(trained.summary).contains("nothing was scored"))
+        // Training runs are named as the report names them.
+        #expect(ReplayText.table(trained.summary).contains("(promoted "))
     }
 
     /// A permanent level shift of two features: one shift event, adopted, and after the bound

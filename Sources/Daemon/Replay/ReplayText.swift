@@ -24,7 +24,7 @@ public enum ReplayText {
                     + "lower it in --config, or pass a longer --train file)")
         }
         lines.append("alerts \(summary.alerts), episodes \(summary.episodes)")
-        let byOutcome = Dictionary(grouping: summary.retrains, by: \.outcome.rawValue).mapValues(\.count)
+        let byOutcome = Dictionary(grouping: summary.retrains, by: \.outcome.markLabel).mapValues(\.count)
         lines.append(
             "training runs \(summary.retrains.count)"
                 + (byOutcome.isEmpty ? "" : " (" + byOutcome.keys.sorted().map { "\($0) \(byOutcome[$0] ?? 0)" }.joined(separator: ", ") + ")"))
